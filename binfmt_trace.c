@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * binfmt_trace - a binary format that loads wrapped ELF executables with
+ * its own re-implementation of load_elf_binary() and records every step.
+ *
+ * This file holds the module's lifetime: registering the binary format and
+ * creating /sys/kernel/debug/binfmt_trace/.  The loader is in loader.c.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/module.h>
+
+#include "binfmt_trace.h"
+
+struct linux_binfmt bft_format = {
+	.module		= THIS_MODULE,
+	.load_binary	= bft_load_binary,
+};
+
+struct dentry *bft_debugfs_dir;
+
+static int __init binfmt_trace_init(void)
+{
+	bft_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	if (IS_ERR(bft_debugfs_dir)) {
+		pr_err("cannot create debugfs directory: %ld\n",
+		       PTR_ERR(bft_debugfs_dir));
+		return PTR_ERR(bft_debugfs_dir);
+	}
+
+	register_binfmt(&bft_format);
+	return 0;
+}
+
+static void __exit binfmt_trace_exit(void)
+{
+	unregister_binfmt(&bft_format);
+	debugfs_remove_recursive(bft_debugfs_dir);
+}
+
+module_init(binfmt_trace_init);
+module_exit(binfmt_trace_exit);
+
+MODULE_DESCRIPTION("Load wrapped ELF executables and trace every step");
+MODULE_LICENSE("GPL");
