@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# binfmt_trace: build the module and the bft tool, run the tests, the demo.
+#
+#   make                 module for KDIR (default: the running kernel's
+#                        headers, else the 6.12 VM kernel) and bft
+#   make KVER=6.1        module for one of the two VM kernels (6.1, 6.12)
+#   make setup           install packages, fetch kernels (idempotent)
+#   make check           every test on both kernels; ends "N passed, N failed"
+#   make demo            boot the 6.12 VM and show what the module does
+#   make vm [KVER=6.1]   interactive shell in the VM, module loaded
+#   make clean
+
+TOP	:= $(CURDIR)
+export BFT_CACHE ?= $(TOP)/.cache
+RUNNING	:= /lib/modules/$(shell uname -r)/build
+
+ifneq ($(KVER),)
+KDIR	:= $(BFT_CACHE)/kernels/$(KVER)/build
+else ifneq ($(wildcard $(RUNNING)/Makefile),)
+KDIR	?= $(RUNNING)
+else
+KDIR	?= $(BFT_CACHE)/kernels/6.12/build
+endif
+
+# Each kernel gets its own build directory, filled with links to the
+# sources, so the objects of one kernel never meet another's.
+MODSRC	:= Kbuild $(wildcard $(TOP)/*.c $(TOP)/*.h)
+BUILD	:= $(TOP)/build/$(or $(KVER),local)
+
+.PHONY: all module bft setup check demo vm clean
+
+all: module bft
+
+module:
+	@test -f $(KDIR)/Makefile || { echo "no kernel headers at $(KDIR):" \
+		"install them, pass KDIR=, or run 'make setup' and use KVER=6.12" >&2; exit 1; }
+	@mkdir -p $(BUILD)
+	@cd $(BUILD) && for f in $(MODSRC); do ln -sf $(TOP)/$$(basename $$f) .; done
+	$(MAKE) -C $(KDIR) M=$(BUILD) $(if $(W),W=$(W)) $(if $(C),C=$(C)) modules
+	@echo "built $(BUILD)/binfmt_trace.ko"
+
+bft:
+	$(MAKE) -C bft
+
+setup:
+	@bash scripts/setup.sh
+
+check: setup
+	@bash scripts/check.sh
+
+demo: setup
+	@bash qemu/run --kver 6.12 --mode demo
+
+vm: setup
+	@bash qemu/run --kver $(or $(KVER),6.12) --mode shell
+
+clean:
+	rm -rf build
+	-$(MAKE) -C bft clean
