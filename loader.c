@@ -6,6 +6,7 @@
 
 #include <linux/binfmts.h>
 #include <linux/errno.h>
+#include <linux/printk.h>
 #include <linux/string.h>
 
 #include "bft_format.h"
@@ -20,8 +21,15 @@
  */
 int bft_load_binary(struct linux_binprm *bprm)
 {
-	if (memcmp(bprm->buf, BFT_MAGIC, BFT_MAGIC_LEN) != 0)
+	const struct bft_header *h = (const struct bft_header *)bprm->buf;
+
+	if (memcmp(h->magic, BFT_MAGIC, BFT_MAGIC_LEN) != 0)
 		return -ENOEXEC;
+	if (le16_to_cpu(h->version) != BFT_VERSION) {
+		pr_info_ratelimited("%s: wrapper version %u not supported\n",
+				    bprm->filename, le16_to_cpu(h->version));
+		return -ENOEXEC;
+	}
 
 	/* The loader proper lands with the next step. */
 	return -ENOEXEC;
