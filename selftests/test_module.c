@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_module - the module's lifetime: it is loaded, it registers its
+ * binary format and debugfs directory, it unloads cleanly and loads again.
+ */
+#define _GNU_SOURCE
+#include <sys/syscall.h>
+
+#include "kselftest_harness.h"
+#include "bft_test.h"
+
+static bool path_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A wrapped file with a version this module does not know. */
+static void write_future_version(struct __test_metadata *_metadata,
+				 const char *path)
+{
+	static const char elf[] = "\177ELF";
+	struct bft_header h;
+
+	bft_header_init(&h, sizeof(elf));
+	h.version = htole16(BFT_VERSION + 98);
+	ASSERT_EQ(0, bft_write_wrapped(path, &h, elf, sizeof(elf)));
+}
+
+TEST(module_is_live)
+{
+	char state[32] = "";
+	FILE *f = fopen("/sys/module/" BFT_MODULE_NAME "/initstate", "r");
+
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(state, sizeof(state), f));
+	fclose(f);
+	EXPECT_STREQ("live\n", state);
+}
+
+TEST(debugfs_directory_exists)
+{
+	EXPECT_TRUE(path_is_dir(BFT_DEBUGFS));
+}
+
+/*
+ * Only a registered binfmt sees the file: the stock handlers refuse it
+ * silently, ours refuses it with one log line naming the version.
+ */
+TEST(binfmt_is_registered_and_refuses_unknown_version)
+{
+	const char *path = "/tmp/future-version";
+	int kmsg = kmsg_open();
+
+	ASSERT_LE(0, kmsg);
+	write_future_version(_metadata, path);
+	EXPECT_EQ(ENOEXEC, bft_exec_errno(path));
+	EXPECT_TRUE(kmsg_find(kmsg, BFT_MODULE_NAME ": "));
+	close(kmsg);
+	unlink(path);
+}
+
+static int load_module(void)
+{
+	int fd = open(BFT_MODULE_PATH, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+TEST(unload_removes_everything_and_reload_restores_it)
+{
+	const char *path = "/tmp/future-version";
+	int kmsg;
+
+	write_future_version(_metadata, path);
+	ASSERT_EQ(0, syscall(SYS_delete_module, BFT_MODULE_NAME, O_NONBLOCK));
+	EXPECT_FALSE(path_is_dir("/sys/module/" BFT_MODULE_NAME));
+	EXPECT_FALSE(path_is_dir(BFT_DEBUGFS));
+
+	kmsg = kmsg_open();
+	ASSERT_LE(0, kmsg);
+	EXPECT_EQ(ENOEXEC, bft_exec_errno(path));
+	EXPECT_FALSE(kmsg_find(kmsg, BFT_MODULE_NAME ": "));
+	close(kmsg);
+
+	ASSERT_EQ(0, load_module());
+	EXPECT_TRUE(path_is_dir(BFT_DEBUGFS));
+	EXPECT_EQ(ENOEXEC, bft_exec_errno(path));
+	unlink(path);
+}
+
+TEST_HARNESS_MAIN
