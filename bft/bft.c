@@ -1,0 +1,900 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bft - make, inspect and undo binfmt_trace wrapped executables.
+ *
+ * A wrapped executable is a struct bft_header, zero padding up to
+ * BFT_ELF_ALIGN, then an unmodified ELF file (see bft_format.h and
+ * docs/format.md).
+ *
+ * Exit status: 0 success, 1 I/O error, 2 usage error or bad input.
+ */
+#define _GNU_SOURCE
+
+#include <elf.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bft_format.h"
+
+_Static_assert(sizeof(struct bft_header) == 64, "bft_header must be 64 bytes");
+_Static_assert(offsetof(struct bft_header, version) == 8, "version");
+_Static_assert(offsetof(struct bft_header, header_size) == 10, "header_size");
+_Static_assert(offsetof(struct bft_header, flags) == 12, "flags");
+_Static_assert(offsetof(struct bft_header, elf_offset) == 16, "elf_offset");
+_Static_assert(offsetof(struct bft_header, elf_size) == 24, "elf_size");
+_Static_assert(offsetof(struct bft_header, label) == 32, "label");
+
+#define BFT_HDR_SIZE	sizeof(struct bft_header)
+#define HDR_OFF(field)	offsetof(struct bft_header, field)
+
+enum {
+	EXIT_HELP	= -1,	/* internal: help was printed, exit 0 */
+	EXIT_OK		= 0,
+	EXIT_IO		= 1,	/* cannot open, read or write a file */
+	EXIT_BAD	= 2,	/* usage error, or input of the wrong kind */
+};
+
+/* A whole file read into memory. */
+struct blob {
+	unsigned char	*data;
+	size_t		len;
+	mode_t		mode;	/* permission bits incl. setuid/setgid/sticky */
+};
+
+/* struct bft_header decoded to host byte order. */
+struct hdr {
+	uint16_t	version;
+	uint16_t	header_size;
+	uint32_t	flags;
+	uint64_t	elf_offset;
+	uint64_t	elf_size;
+	char		label[BFT_LABEL_LEN + 1];
+};
+
+struct cmd {
+	const char	*name;
+	const char	*synopsis;
+	const char	*summary;
+	int		(*run)(const struct cmd *cmd, int argc, char **argv);
+};
+
+static const struct cmd cmds[];
+
+/* ------------------------------------------------------------------ */
+/* Messages and usage                                                  */
+
+static void usage_all(FILE *f);
+
+static void cmd_synopsis(const struct cmd *cmd, FILE *f)
+{
+	fprintf(f, "usage: bft %s %s\n", cmd->name, cmd->synopsis);
+}
+
+static void cmd_usage(const struct cmd *cmd, FILE *f)
+{
+	cmd_synopsis(cmd, f);
+	fprintf(f, "\n%s\n", cmd->summary);
+}
+
+__attribute__((format(printf, 2, 3)))
+static int usage_error(const struct cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "bft%s%s: ", cmd ? " " : "", cmd ? cmd->name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd) {
+		cmd_synopsis(cmd, stderr);
+		fprintf(stderr, "Run 'bft %s --help' for details.\n",
+			cmd->name);
+	} else {
+		usage_all(stderr);
+	}
+	return EXIT_BAD;
+}
+
+__attribute__((format(printf, 2, 3)))
+static int bad_input(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "bft: %s: ", path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_BAD;
+}
+
+/* "bft: PATH: cannot WHAT: strerror(errno)", for I/O errors. */
+static int io_error(const char *path, const char *what)
+{
+	fprintf(stderr, "bft: %s: %s: %s\n", path, what, strerror(errno));
+	return EXIT_IO;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading and writing whole files                                     */
+
+/*
+ * Read everything from @fd, which may be a pipe, into @b->data.  Returns
+ * -1 with errno set on failure; the caller frees @b->data either way.
+ */
+static int read_all(int fd, struct blob *b)
+{
+	size_t cap = 64 * 1024;
+	ssize_t n;
+
+	b->data = malloc(cap);
+	b->len = 0;
+	if (!b->data)
+		return -1;
+	for (;;) {
+		if (b->len == cap) {
+			unsigned char *p = realloc(b->data, cap * 2);
+
+			if (!p)
+				return -1;
+			b->data = p;
+			cap *= 2;
+		}
+		n = read(fd, b->data + b->len, cap - b->len);
+		if (n == 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n > 0)
+			b->len += n;
+	}
+}
+
+static int load_file(const char *path, struct blob *b)
+{
+	struct stat st;
+	int fd, ret = 0;
+
+	memset(b, 0, sizeof(*b));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return io_error(path, "cannot open");
+	if (fstat(fd, &st) < 0 || read_all(fd, b) < 0)
+		ret = io_error(path, "cannot read");
+	else
+		b->mode = st.st_mode & 07777;
+	close(fd);
+	return ret;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* "dir/.bft-XXXXXX" for mkstemp(), in the directory of @path. */
+static char *temp_template(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *tmpl;
+
+	if (!slash)
+		return strdup(".bft-XXXXXX");
+	if (asprintf(&tmpl, "%.*s/.bft-XXXXXX", (int)(slash - path), path) < 0)
+		return NULL;
+	return tmpl;
+}
+
+/* Best effort: make the rename itself durable. */
+static void sync_dir_of(const char *tmp)
+{
+	char *dir = strdup(tmp);
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+	int fd;
+
+	if (!dir)
+		return;
+	if (slash)
+		*slash = '\0';
+	fd = open(slash ? (*dir ? dir : "/") : ".",
+		  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+struct chunk {
+	const void	*data;
+	size_t		len;
+};
+
+/*
+ * Write @chunks to @path atomically: into a temporary file in the same
+ * directory, fsync, then rename() over @path.  @path is either replaced
+ * completely or left untouched, and no temporary file is left behind.
+ */
+static int write_file(const char *path, mode_t mode,
+		      const struct chunk *chunks, int nchunks)
+{
+	char *tmp = temp_template(path);
+	int fd, i, saved;
+
+	if (!tmp)
+		return io_error(path, "cannot create temporary file");
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		io_error(path, "cannot create temporary file");
+		free(tmp);
+		return EXIT_IO;
+	}
+	for (i = 0; i < nchunks; i++)
+		if (write_all(fd, chunks[i].data, chunks[i].len) < 0)
+			goto fail;
+	/*
+	 * Set the mode only after writing: a write by an unprivileged
+	 * user clears setuid/setgid.
+	 */
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0)
+		goto fail;
+	saved = close(fd);
+	fd = -1;
+	if (saved < 0 || rename(tmp, path) < 0)
+		goto fail;
+	sync_dir_of(tmp);
+	free(tmp);
+	return EXIT_OK;
+
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	errno = saved;
+	return io_error(path, "cannot write");
+}
+
+/* ------------------------------------------------------------------ */
+/* The wrapper header                                                  */
+
+static uint16_t get_le16(const unsigned char *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le16toh(v);
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le32toh(v);
+}
+
+static uint64_t get_le64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le64toh(v);
+}
+
+static void put_le16(unsigned char *p, uint16_t v)
+{
+	v = htole16(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static void put_le64(unsigned char *p, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static bool has_bft_magic(const struct blob *b)
+{
+	return b->len >= BFT_MAGIC_LEN &&
+	       memcmp(b->data, BFT_MAGIC, BFT_MAGIC_LEN) == 0;
+}
+
+static void encode_header(unsigned char *p, const struct hdr *h)
+{
+	memset(p, 0, BFT_HDR_SIZE);
+	memcpy(p + HDR_OFF(magic), BFT_MAGIC, BFT_MAGIC_LEN);
+	put_le16(p + HDR_OFF(version), h->version);
+	put_le16(p + HDR_OFF(header_size), h->header_size);
+	put_le32(p + HDR_OFF(flags), h->flags);
+	put_le64(p + HDR_OFF(elf_offset), h->elf_offset);
+	put_le64(p + HDR_OFF(elf_size), h->elf_size);
+	memcpy(p + HDR_OFF(label), h->label, strlen(h->label));
+}
+
+/*
+ * Decode and check the header of @b, read from @path.  Returns EXIT_OK if
+ * it is a well-formed wrapped executable; else says why and returns
+ * EXIT_BAD.
+ */
+static int decode_header(const char *path, const struct blob *b,
+			 struct hdr *h)
+{
+	const unsigned char *p = b->data;
+
+	if (!has_bft_magic(b))
+		return bad_input(path, "not a wrapped executable (no %s magic)",
+				 BFT_MAGIC);
+	if (b->len < BFT_HDR_SIZE)
+		return bad_input(path, "truncated wrapper header");
+	h->version = get_le16(p + HDR_OFF(version));
+	h->header_size = get_le16(p + HDR_OFF(header_size));
+	h->flags = get_le32(p + HDR_OFF(flags));
+	h->elf_offset = get_le64(p + HDR_OFF(elf_offset));
+	h->elf_size = get_le64(p + HDR_OFF(elf_size));
+	memcpy(h->label, p + HDR_OFF(label), BFT_LABEL_LEN);
+	h->label[BFT_LABEL_LEN] = '\0';
+
+	if (h->version != BFT_VERSION)
+		return bad_input(path, "unsupported wrapper version %u "
+				 "(this bft knows %d)", h->version, BFT_VERSION);
+	if (h->header_size != BFT_HDR_SIZE)
+		return bad_input(path, "bad header_size %u (expected %zu)",
+				 h->header_size, BFT_HDR_SIZE);
+	if (h->elf_offset == 0 || h->elf_offset % BFT_ELF_ALIGN)
+		return bad_input(path, "elf_offset %llu is not a non-zero "
+				 "multiple of %d",
+				 (unsigned long long)h->elf_offset,
+				 BFT_ELF_ALIGN);
+	if (h->elf_offset > b->len)
+		return bad_input(path, "elf_offset %llu is beyond the end of "
+				 "the file (%zu bytes)",
+				 (unsigned long long)h->elf_offset, b->len);
+	if (h->elf_size != b->len - h->elf_offset)
+		return bad_input(path, "elf_offset + elf_size (%llu + %llu) "
+				 "is not the file size (%zu bytes)",
+				 (unsigned long long)h->elf_offset,
+				 (unsigned long long)h->elf_size, b->len);
+	return EXIT_OK;
+}
+
+static int load_wrapped(const char *path, struct blob *b, struct hdr *h)
+{
+	int ret;
+
+	ret = load_file(path, b);
+	if (ret)
+		return ret;
+	return decode_header(path, b, h);
+}
+
+/* ------------------------------------------------------------------ */
+/* Option parsing                                                      */
+
+enum {
+	OPT_HELP = 'h',
+	OPT_FORCE = 256,
+	OPT_LABEL,
+	OPT_NO_LOAD,
+	OPT_NO_FAULT,
+};
+
+/*
+ * getopt_long() wrapper: handles --help and reports unknown options and
+ * missing arguments.  Returns the option, -1 at the end, or -2 when the
+ * command should return *ret (EXIT_HELP or EXIT_BAD).
+ */
+static int next_opt(const struct cmd *cmd, int argc, char **argv,
+		    const struct option *longopts, int *ret)
+{
+	int c = getopt_long(argc, argv, ":h", longopts, NULL);
+
+	switch (c) {
+	case OPT_HELP:
+		cmd_usage(cmd, stdout);
+		*ret = EXIT_HELP;
+		return -2;
+	case ':':
+		*ret = usage_error(cmd, "option '%s' needs an argument",
+				   argv[optind - 1]);
+		return -2;
+	case '?':
+		if (optopt)
+			*ret = usage_error(cmd, "unknown option '-%c'", optopt);
+		else
+			*ret = usage_error(cmd, "unknown option '%s'",
+					   argv[optind - 1]);
+		return -2;
+	}
+	return c;
+}
+
+/* Check that exactly @want operands are left after the options. */
+static int want_operands(const struct cmd *cmd, int argc, int want)
+{
+	if (argc - optind < want)
+		return usage_error(cmd, "missing operand");
+	if (argc - optind > want)
+		return usage_error(cmd, "too many operands");
+	return EXIT_OK;
+}
+
+static const struct option help_only[] = {
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ }
+};
+
+/* Parse a command that takes no options besides --help. */
+static int parse_plain(const struct cmd *cmd, int argc, char **argv, int want)
+{
+	int c, ret = EXIT_OK;
+
+	while ((c = next_opt(cmd, argc, argv, help_only, &ret)) >= 0)
+		;
+	if (c == -2)
+		return ret;
+	return want_operands(cmd, argc, want);
+}
+
+/* ------------------------------------------------------------------ */
+/* bft wrap                                                            */
+
+static const char *check_elf_input(const struct blob *b)
+{
+	if (has_bft_magic(b))
+		return "already wrapped";
+	if (b->len < sizeof(Elf64_Ehdr) || memcmp(b->data, ELFMAG, SELFMAG))
+		return "not an ELF file";
+	return NULL;
+}
+
+static int do_wrap(const char *in, const char *out, struct hdr *h, bool force)
+{
+	static const unsigned char zeros[BFT_ELF_ALIGN];
+	unsigned char head[BFT_HDR_SIZE];
+	struct chunk chunks[3];
+	struct blob b;
+	const char *why;
+	int ret;
+
+	ret = load_file(in, &b);
+	if (ret)
+		goto out;
+	why = force ? NULL : check_elf_input(&b);
+	if (why) {
+		ret = bad_input(in, "%s (use --force to wrap it anyway)", why);
+		goto out;
+	}
+	h->elf_size = b.len;
+	encode_header(head, h);
+	chunks[0] = (struct chunk){ head, sizeof(head) };
+	chunks[1] = (struct chunk){ zeros, BFT_ELF_ALIGN - sizeof(head) };
+	chunks[2] = (struct chunk){ b.data, b.len };
+	ret = write_file(out, b.mode, chunks, 3);
+out:
+	free(b.data);
+	return ret;
+}
+
+static int cmd_wrap(const struct cmd *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force",		no_argument,		NULL, OPT_FORCE },
+		{ "label",		required_argument,	NULL, OPT_LABEL },
+		{ "no-load-events",	no_argument,		NULL, OPT_NO_LOAD },
+		{ "no-fault-events",	no_argument,		NULL, OPT_NO_FAULT },
+		{ "help",		no_argument,		NULL, OPT_HELP },
+		{ }
+	};
+	struct hdr h = {
+		.version	= BFT_VERSION,
+		.header_size	= BFT_HDR_SIZE,
+		.elf_offset	= BFT_ELF_ALIGN,
+	};
+	bool force = false;
+	int c, ret = EXIT_OK;
+
+	while ((c = next_opt(cmd, argc, argv, opts, &ret)) >= 0) {
+		switch (c) {
+		case OPT_FORCE:
+			force = true;
+			break;
+		case OPT_LABEL:
+			if (strlen(optarg) >= BFT_LABEL_LEN)
+				return usage_error(cmd,
+					"label '%s' is longer than 31 bytes",
+					optarg);
+			strcpy(h.label, optarg);
+			break;
+		case OPT_NO_LOAD:
+			h.flags |= BFT_FLAG_NO_LOAD_EVENTS;
+			break;
+		case OPT_NO_FAULT:
+			h.flags |= BFT_FLAG_NO_FAULT_EVENTS;
+			break;
+		}
+	}
+	if (c == -2)
+		return ret;
+	ret = want_operands(cmd, argc, 2);
+	if (ret)
+		return ret;
+	return do_wrap(argv[optind], argv[optind + 1], &h, force);
+}
+
+/* ------------------------------------------------------------------ */
+/* bft unwrap                                                          */
+
+static int cmd_unwrap(const struct cmd *cmd, int argc, char **argv)
+{
+	struct chunk elf;
+	struct blob b;
+	struct hdr h;
+	int ret;
+
+	ret = parse_plain(cmd, argc, argv, 2);
+	if (ret)
+		return ret;
+	ret = load_wrapped(argv[optind], &b, &h);
+	if (!ret) {
+		elf = (struct chunk){ b.data + h.elf_offset, h.elf_size };
+		ret = write_file(argv[optind + 1], b.mode, &elf, 1);
+	}
+	free(b.data);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* bft info                                                            */
+
+/* An ELF image in memory, of either class and byte order. */
+struct elf {
+	const unsigned char	*p;
+	uint64_t		len;
+	bool			is64;
+	bool			msb;
+};
+
+static uint64_t elf_get(const struct elf *e, uint64_t off, int size)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < size; i++) {
+		int shift = 8 * (e->msb ? size - 1 - i : i);
+
+		v |= (uint64_t)e->p[off + i] << shift;
+	}
+	return v;
+}
+
+/* A field of the ELF header or a program header, by class. */
+#define EHDR(e, field) \
+	elf_get(e, (e)->is64 ? offsetof(Elf64_Ehdr, field) : \
+			       offsetof(Elf32_Ehdr, field), \
+		(e)->is64 ? sizeof(((Elf64_Ehdr *)0)->field) : \
+			    sizeof(((Elf32_Ehdr *)0)->field))
+#define PHDR(e, ph, field) \
+	elf_get(e, (ph) + ((e)->is64 ? offsetof(Elf64_Phdr, field) : \
+				       offsetof(Elf32_Phdr, field)), \
+		(e)->is64 ? sizeof(((Elf64_Phdr *)0)->field) : \
+			    sizeof(((Elf32_Phdr *)0)->field))
+
+static const char *elf_type_name(unsigned int type)
+{
+	switch (type) {
+	case ET_NONE:	return "ET_NONE";
+	case ET_REL:	return "ET_REL";
+	case ET_EXEC:	return "ET_EXEC";
+	case ET_DYN:	return "ET_DYN";
+	case ET_CORE:	return "ET_CORE";
+	}
+	return NULL;
+}
+
+static const char *elf_machine_name(unsigned int machine)
+{
+	switch (machine) {
+	case EM_386:		return "EM_386";
+	case EM_ARM:		return "EM_ARM";
+	case EM_X86_64:		return "EM_X86_64";
+	case EM_AARCH64:	return "EM_AARCH64";
+	case EM_RISCV:		return "EM_RISCV";
+	case EM_PPC64:		return "EM_PPC64";
+	case EM_S390:		return "EM_S390";
+	}
+	return NULL;
+}
+
+static void print_name(const char *key, const char *name, unsigned int val)
+{
+	if (name)
+		printf("%s: %s\n", key, name);
+	else
+		printf("%s: unknown (%u)\n", key, val);
+}
+
+/* Print @len bytes of @s in double quotes, escaping anything unprintable. */
+static void print_quoted(const char *s, size_t len)
+{
+	size_t i;
+
+	putchar('"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+	puts("\"");
+}
+
+static void print_flags(uint32_t flags)
+{
+	static const struct {
+		uint32_t	bit;
+		const char	*name;
+	} names[] = {
+		{ BFT_FLAG_NO_LOAD_EVENTS,	"no-load-events" },
+		{ BFT_FLAG_NO_FAULT_EVENTS,	"no-fault-events" },
+	};
+	const char *sep = "";
+	size_t i;
+
+	printf("flags: 0x%x (", flags);
+	if (!flags)
+		printf("none");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (flags & names[i].bit) {
+			printf("%s%s", sep, names[i].name);
+			sep = ",";
+		}
+	}
+	if (flags & ~BFT_FLAGS_KNOWN)
+		printf("%sunknown 0x%x", sep, flags & ~BFT_FLAGS_KNOWN);
+	puts(")");
+}
+
+static void print_header(const struct hdr *h)
+{
+	printf("magic: ok\n");
+	printf("version: %u\n", h->version);
+	printf("header_size: %u\n", h->header_size);
+	print_flags(h->flags);
+	printf("elf_offset: %llu\n", (unsigned long long)h->elf_offset);
+	printf("elf_size: %llu\n", (unsigned long long)h->elf_size);
+	printf("label: ");
+	print_quoted(h->label, strlen(h->label));
+}
+
+/* Returns NULL if @e looks like an ELF whose header we can read. */
+static const char *elf_open(struct elf *e)
+{
+	const unsigned char *p = e->p;
+
+	if (e->len < EI_NIDENT || memcmp(p, ELFMAG, SELFMAG))
+		return "no ELF magic";
+	if (p[EI_CLASS] != ELFCLASS32 && p[EI_CLASS] != ELFCLASS64)
+		return "unknown ELF class";
+	if (p[EI_DATA] != ELFDATA2LSB && p[EI_DATA] != ELFDATA2MSB)
+		return "unknown ELF byte order";
+	e->is64 = p[EI_CLASS] == ELFCLASS64;
+	e->msb = p[EI_DATA] == ELFDATA2MSB;
+	if (e->len < (e->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
+		return "truncated ELF header";
+	return NULL;
+}
+
+/* The PT_INTERP line: "none", the path, or why it cannot be shown. */
+static void print_interp(const struct elf *e)
+{
+	uint64_t phoff = EHDR(e, e_phoff);
+	uint64_t phentsize = EHDR(e, e_phentsize);
+	uint64_t phnum = EHDR(e, e_phnum);
+	uint64_t min = e->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	uint64_t i, ph, off, size;
+
+	if (phnum && (phentsize < min || phoff > e->len ||
+		      phnum > (e->len - phoff) / phentsize)) {
+		puts("elf_interp: unknown (program headers out of range)");
+		return;
+	}
+	for (i = 0; i < phnum; i++) {
+		ph = phoff + i * phentsize;
+		if (elf_get(e, ph, 4) != PT_INTERP)
+			continue;
+		off = PHDR(e, ph, p_offset);
+		size = PHDR(e, ph, p_filesz);
+		if (off > e->len || size > e->len - off) {
+			puts("elf_interp: unknown (PT_INTERP out of range)");
+			return;
+		}
+		printf("elf_interp: ");
+		print_quoted((const char *)e->p + off,
+			     strnlen((const char *)e->p + off, size));
+		return;
+	}
+	puts("elf_interp: none");
+}
+
+static void print_elf(const unsigned char *p, uint64_t len)
+{
+	struct elf e = { .p = p, .len = len };
+	const char *why = elf_open(&e);
+
+	if (why) {
+		printf("elf: invalid (%s)\n", why);
+		return;
+	}
+	printf("elf_class: %s\n", e.is64 ? "ELF64" : "ELF32");
+	printf("elf_data: %s\n", e.msb ? "big-endian" : "little-endian");
+	print_name("elf_type", elf_type_name(EHDR(&e, e_type)),
+		   EHDR(&e, e_type));
+	print_name("elf_machine", elf_machine_name(EHDR(&e, e_machine)),
+		   EHDR(&e, e_machine));
+	printf("elf_entry: 0x%llx\n", (unsigned long long)EHDR(&e, e_entry));
+	printf("elf_phnum: %llu\n", (unsigned long long)EHDR(&e, e_phnum));
+	print_interp(&e);
+}
+
+static int cmd_info(const struct cmd *cmd, int argc, char **argv)
+{
+	struct blob b;
+	struct hdr h;
+	int ret;
+
+	ret = parse_plain(cmd, argc, argv, 1);
+	if (ret)
+		return ret;
+	ret = load_wrapped(argv[optind], &b, &h);
+	if (!ret) {
+		print_header(&h);
+		print_elf(b.data + h.elf_offset, h.elf_size);
+		if (fflush(stdout) == EOF || ferror(stdout))
+			ret = io_error("<stdout>", "cannot write");
+	}
+	free(b.data);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* bft help and dispatch                                               */
+
+static const struct cmd *find_cmd(const char *name)
+{
+	const struct cmd *cmd;
+
+	for (cmd = cmds; cmd->name; cmd++)
+		if (!strcmp(cmd->name, name))
+			return cmd;
+	return NULL;
+}
+
+static void usage_all(FILE *f)
+{
+	const struct cmd *cmd;
+
+	fprintf(f, "usage: bft COMMAND [ARGS...]\n\ncommands:\n");
+	for (cmd = cmds; cmd->name; cmd++)
+		fprintf(f, "  bft %s %s\n", cmd->name, cmd->synopsis);
+	fprintf(f, "\nRun 'bft COMMAND --help' for details.\n"
+		   "Exit status: 0 success, 1 I/O error, "
+		   "2 usage error or bad input.\n");
+}
+
+static int cmd_help(const struct cmd *cmd, int argc, char **argv)
+{
+	const struct cmd *which;
+	int c, ret = EXIT_OK;
+
+	while ((c = next_opt(cmd, argc, argv, help_only, &ret)) >= 0)
+		;
+	if (c == -2)
+		return ret;
+	if (argc - optind > 1)
+		return usage_error(cmd, "too many operands");
+	if (argc - optind == 0) {
+		usage_all(stdout);
+		return EXIT_OK;
+	}
+	which = find_cmd(argv[optind]);
+	if (!which)
+		return usage_error(NULL, "unknown command '%s'", argv[optind]);
+	cmd_usage(which, stdout);
+	return EXIT_OK;
+}
+
+static const struct cmd cmds[] = {
+	{
+		.name		= "wrap",
+		.synopsis	= "[--force] [--label TEXT] [--no-load-events] "
+				  "[--no-fault-events] ELF OUT",
+		.summary	=
+"Wrap the ELF executable ELF for binfmt_trace and write it to OUT, with\n"
+"the mode bits of ELF.  --label sets a label of at most 31 bytes shown\n"
+"in the trace; --no-load-events and --no-fault-events set trace flags.\n"
+"Input that is not an ELF, or is already wrapped, is refused unless\n"
+"--force is given, which wraps any bytes unchecked.",
+		.run		= cmd_wrap,
+	},
+	{
+		.name		= "unwrap",
+		.synopsis	= "FILE OUT",
+		.summary	=
+"Check the wrapper header of FILE and write the ELF inside it to OUT,\n"
+"with the mode bits of FILE.",
+		.run		= cmd_unwrap,
+	},
+	{
+		.name		= "info",
+		.synopsis	= "FILE",
+		.summary	=
+"Check the wrapper header of FILE and print its fields and the basic\n"
+"facts of the ELF inside, one 'key: value' per line.",
+		.run		= cmd_info,
+	},
+	{
+		.name		= "help",
+		.synopsis	= "[COMMAND]",
+		.summary	= "Show the usage of bft or of one command.",
+		.run		= cmd_help,
+	},
+	{ }
+};
+
+int main(int argc, char **argv)
+{
+	const struct cmd *cmd;
+
+	int ret;
+
+	if (argc < 2)
+		return usage_error(NULL, "missing command");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage_all(stdout);
+		return EXIT_OK;
+	}
+	cmd = find_cmd(argv[1]);
+	if (!cmd)
+		return usage_error(NULL, "unknown command '%s'", argv[1]);
+	/* The command sees its own name as argv[0]. */
+	opterr = 0;
+	optind = 1;
+	ret = cmd->run(cmd, argc - 1, argv + 1);
+	return ret == EXIT_HELP ? EXIT_OK : ret;
+}
