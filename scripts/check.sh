@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - every test of the project, as 'make check' runs it (after
+# 'make setup'):
+#
+#   host     the bft tool's tests on the host
+#   style    checkpatch --strict on every module source file
+#   build    the module for 6.1 and 6.12 with W=1: no warning
+#   sparse   sparse (C=2) on both kernels: no warning
+#   vm       the in-guest suite on both kernels, in QEMU
+#
+# Prints one TAP line per test and ends with "N passed, N failed, N skipped".
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${BFT_CACHE:-$top/.cache}
+log=$top/build/check
+kernels=(6.1 6.12)
+passed=0 failed=0 skipped=0
+
+mkdir -p "$log"
+
+result() {	# result OK|FAIL NAME [DETAIL-FILE]
+	if [ "$1" = OK ]; then
+		passed=$((passed + 1))
+		echo "ok - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $2"
+		[ -n "${3:-}" ] && [ -s "$3" ] && tail -n 40 "$3" | sed 's/^/#   /'
+	fi
+}
+
+check_host() {
+	local out=$log/host.log line p f
+	if ! make -s -C "$top/bft" >"$out" 2>&1; then
+		result FAIL "host: bft builds" "$out"
+		return
+	fi
+	result OK "host: bft builds"
+	bash "$top/selftests/host/test_bft.sh" "$top/bft/bft" >"$out" 2>&1
+	grep -E '^(not )?ok ' "$out" | sed 's/^\(\(not \)\{0,1\}ok\) [0-9]* -\{0,1\} */\1 - host: /'
+	line=$(grep -E '^host: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	if [ -z "$line" ]; then
+		result FAIL "host: test_bft.sh ran to its summary line" "$out"
+		return
+	fi
+	read -r p f < <(echo "$line" | sed 's/host: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" = 0 ] || sed -n '/^not ok/,/^ok/p' "$out" | head -n 40 | sed 's/^/#   /'
+}
+
+# compat.h is the one place that compares kernel versions, which an
+# in-tree file never does; checkpatch's version warnings are moot there.
+checkpatch_ignore() {
+	[ "$(basename "$1")" = compat.h ] &&
+		echo --ignore=LINUX_VERSION_CODE,CONSTANT_COMPARISON
+}
+
+check_style() {
+	local f out
+	for f in "$top"/*.c "$top"/*.h; do
+		out=$log/checkpatch-$(basename "$f").log
+		if perl "$cache/src/scripts/checkpatch.pl" --no-tree --strict \
+			--show-types -q $(checkpatch_ignore "$f") -f "$f" \
+			>"$out" 2>&1 && ! [ -s "$out" ]; then
+			result OK "checkpatch --strict: $(basename "$f")"
+		else
+			result FAIL "checkpatch --strict: $(basename "$f")" "$out"
+		fi
+	done
+}
+
+# warnings LOG: the compiler, sparse or modpost warnings in a build log.
+warnings() {
+	grep -E 'warning:|error:|WARNING:' "$1" | grep -v '^Skipping BTF'
+}
+
+check_build() {
+	local k=$1 out=$log/build-$1.log
+	rm -rf "$top/build/$k"
+	if make -C "$top" module KVER="$k" W=1 >"$out" 2>&1 && ! warnings "$out" >/dev/null; then
+		result OK "build: $k, W=1, no warning"
+	else
+		warnings "$out" > "$out.w"
+		result FAIL "build: $k, W=1, no warning" "$out.w"
+		[ -s "$out.w" ] || tail -n 20 "$out" | sed 's/^/#   /'
+	fi
+	out=$log/sparse-$k.log
+	if make -C "$top" module KVER="$k" C=2 >"$out" 2>&1 && ! warnings "$out" >/dev/null; then
+		result OK "sparse: $k, no warning"
+	else
+		warnings "$out" > "$out.w"
+		result FAIL "sparse: $k, no warning" "$out.w"
+	fi
+}
+
+check_vm() {
+	local k=$1 out=$log/vm-$k.log p f s
+	bash "$top/qemu/run" --kver "$k" --mode test >"$out" 2>&1
+	cat "$out"
+	if [ -f "$top/build/vm-$k/counts" ] && grep -q "^ok - $k: guest ran" "$out"; then
+		read -r p f s < "$top/build/vm-$k/counts"
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	else
+		result FAIL "vm: $k suite ran" "$out"
+	fi
+}
+
+main() {
+	local k
+	check_host
+	check_style
+	for k in "${kernels[@]}"; do check_build "$k"; done
+	for k in "${kernels[@]}"; do check_vm "$k"; done
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" = 0 ]
+}
+
+main "$@"
