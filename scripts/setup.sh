@@ -152,11 +152,22 @@ fetch_image() {
 	rm -rf "$tmp"
 }
 
+# kernel_complete DIR: everything a VM boot needs is still there (a kbuild
+# 'clean' run on the repository deletes every .ko below it, cache included).
+kernel_complete() {
+	local m
+	[ -f "$1/vmlinuz" ] && [ -f "$1/build/Makefile" ] || return 1
+	for m in $(cat "$1/modules/load-order" 2>/dev/null); do
+		[ -f "$1/modules/$m.ko" ] || return 1
+	done
+}
+
 setup_kernel() {
 	local short=$1 kver version dir
 	read -r kver version < <(resolve_kernel "${meta[$short]}")
 	dir=$cache/kernels/$short
-	if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$kver $version" ]; then
+	if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$kver $version" ] &&
+	   kernel_complete "$dir"; then
 		say "kernel $short: $kver ($version), cached"
 		return
 	fi
