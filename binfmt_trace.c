@@ -5,6 +5,8 @@
  *
  * This file holds the module's lifetime: registering the binary format and
  * creating /sys/kernel/debug/binfmt_trace/.  The loader is in loader.c.
+ * Core dumps of the tasks we load are written by binfmt_elf's own dumper,
+ * found with the other unexported symbols at init (ksyms.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,6 +15,7 @@
 #include <linux/module.h>
 
 #include "binfmt_trace.h"
+#include "ksyms.h"
 
 struct linux_binfmt bft_format = {
 	.module		= THIS_MODULE,
@@ -21,8 +24,34 @@ struct linux_binfmt bft_format = {
 
 struct dentry *bft_debugfs_dir;
 
+/*
+ * A task we load is an ordinary ELF task once running: dump it as
+ * binfmt_elf would, with the same dumper and the same minimum size.
+ */
+static int bft_borrow_elf_core_dump(void)
+{
+	const struct linux_binfmt *elf_format = bft_ksyms.elf_format;
+
+	if (!elf_format->core_dump) {
+		pr_err("cannot resolve symbol elf_format: it has no core_dump\n");
+		return -ENOENT;
+	}
+	bft_format.core_dump = elf_format->core_dump;
+	bft_format.min_coredump = elf_format->min_coredump;
+	return 0;
+}
+
 static int __init binfmt_trace_init(void)
 {
+	int ret;
+
+	ret = bft_resolve_ksyms();
+	if (ret)
+		return ret;
+	ret = bft_borrow_elf_core_dump();
+	if (ret)
+		return ret;
+
 	bft_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	if (IS_ERR(bft_debugfs_dir)) {
 		pr_err("cannot create debugfs directory: %ld\n",
