@@ -1,17 +1,92 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * binfmt_trace.h - what the parts of the module share.
+ * What the parts of the module share.
  */
 #ifndef BINFMT_TRACE_H
 #define BINFMT_TRACE_H
 
 #include <linux/binfmts.h>
+#include <linux/elf.h>
+#include <linux/types.h>
+
+#include "elf_check.h"
 
 struct dentry;
+struct file;
+
+/* fs/binfmt_elf.c: an address no user mapping can have. */
+#define BAD_ADDR(x)	(unlikely((unsigned long)(x) >= TASK_SIZE))
 
 extern struct linux_binfmt bft_format;
 extern struct dentry *bft_debugfs_dir;
 
+/**
+ * struct bft_load_context - the state of one load, the locals of stock
+ * load_elf_binary() gathered in one place
+ * @bprm: the exec in progress
+ * @wrapper: the decoded wrapper header
+ * @elf_offset: file offset of the ELF inside the wrapped file; added to
+ *	every offset the ELF itself gives before the file is read or mapped
+ * @elf_ex: the ELF header of the executable
+ * @elf_phdata: its program headers
+ * @elf_property_phdata: the PT_GNU_PROPERTY header to parse, if any
+ * @interpreter: the PT_INTERP file, from open_exec(), or NULL once released
+ * @has_interp: the executable has a PT_INTERP; stays true after release,
+ *	as stock keeps testing its (then stale) interpreter pointer
+ * @interp_elf_ex: the interpreter's ELF header
+ * @interp_elf_phdata: the interpreter's program headers
+ * @executable_stack: EXSTACK_* from PT_GNU_STACK
+ * @snapshot_randomize_va_space: kernel.randomize_va_space, read once
+ * @load_bias: what the executable's p_vaddr are shifted by
+ * @phdr_addr: where the program headers are in memory (AT_PHDR)
+ * @e_entry: the executable's entry point (AT_ENTRY)
+ * @elf_entry: where the task starts: e_entry or the interpreter's entry
+ * @interp_load_addr: the interpreter's bias (AT_BASE)
+ * @reloc_func_desc: for ELF_PLAT_INIT, as stock computes it
+ * @elf_brk: the end of the highest segment, then the brk start
+ * @start_code: lowest p_vaddr of an executable segment
+ * @end_code: highest file end of an executable segment
+ * @start_data: highest p_vaddr of any segment
+ * @end_data: highest file end of any segment
+ */
+struct bft_load_context {
+	struct linux_binprm	*bprm;
+	struct bft_wrapper	wrapper;
+	loff_t			elf_offset;
+
+	struct elfhdr		elf_ex;
+	struct elf_phdr		*elf_phdata;
+	const struct elf_phdr	*elf_property_phdata;
+
+	struct file		*interpreter;
+	bool			has_interp;
+	struct elfhdr		interp_elf_ex;
+	struct elf_phdr		*interp_elf_phdata;
+
+	int			executable_stack;
+	int			snapshot_randomize_va_space;
+
+	unsigned long		load_bias;
+	unsigned long		phdr_addr;
+	unsigned long		e_entry;
+	unsigned long		elf_entry;
+	unsigned long		interp_load_addr;
+	unsigned long		reloc_func_desc;
+	unsigned long		elf_brk;
+	unsigned long		start_code;
+	unsigned long		end_code;
+	unsigned long		start_data;
+	unsigned long		end_data;
+};
+
 int bft_load_binary(struct linux_binprm *bprm);
+
+/* elf_map.c: mapping the executable and the interpreter. */
+int map_load_segments(struct bft_load_context *ctx);
+unsigned long load_elf_interp(struct bft_load_context *ctx);
+void set_brk(struct bft_load_context *ctx);
+
+/* elf_tables.c: the initial stack. */
+int create_elf_tables(struct bft_load_context *ctx);
 
 #endif /* BINFMT_TRACE_H */
