@@ -29,11 +29,10 @@ struct run {
 };
 
 /* Run @path with @persona; capture stdout and the wait status. */
-static int run_program(const char *path, unsigned long persona,
-		       struct run *r)
+static int run_program_with(const char *path, unsigned long persona,
+			    char *const argv[], char *const envp[],
+			    struct run *r)
 {
-	char *argv[] = { "probe", "first-arg", NULL };
-	char *envp[] = { "A=1", "PATH=/bin", NULL };
 	int pipefd[2];
 	ssize_t n;
 	pid_t pid;
@@ -57,6 +56,15 @@ static int run_program(const char *path, unsigned long persona,
 		r->len += n;
 	close(pipefd[0]);
 	return waitpid(pid, &r->status, 0) == pid ? 0 : -1;
+}
+
+static int run_program(const char *path, unsigned long persona,
+		       struct run *r)
+{
+	char *argv[] = { "probe", "first-arg", NULL };
+	char *envp[] = { "A=1", "PATH=/bin", NULL };
+
+	return run_program_with(path, persona, argv, envp, r);
 }
 
 /*
@@ -151,6 +159,7 @@ PROBE_VARIANT(dynamic_nopie, "probe-dynamic-nopie");
 PROBE_VARIANT(musl_static, "probe-musl-static");
 PROBE_VARIANT(executable_stack, "probe-execstack");
 PROBE_VARIANT(huge_bss, "probe-huge-bss");
+PROBE_VARIANT(many_loads, "probe-many-loads");
 
 FIXTURE_SETUP(probe)
 {
@@ -164,20 +173,25 @@ FIXTURE_TEARDOWN(probe)
 	unlink(self->wrapped);
 }
 
-TEST_F(probe, same_process_image_with_aslr_off)
+/* Run both copies with ASLR off; their reports must be the same. */
+static void compare_runs(struct __test_metadata *_metadata,
+			 const char *plain_path, const char *wrapped_path,
+			 char *const argv[], char *const envp[])
 {
 	struct run plain, wrapped;
 	char *a, *b;
 
-	ASSERT_EQ(0, run_program(self->plain, ADDR_NO_RANDOMIZE, &plain));
-	ASSERT_EQ(0, run_program(self->wrapped, ADDR_NO_RANDOMIZE, &wrapped));
+	ASSERT_EQ(0, run_program_with(plain_path, ADDR_NO_RANDOMIZE, argv,
+				      envp, &plain));
+	ASSERT_EQ(0, run_program_with(wrapped_path, ADDR_NO_RANDOMIZE, argv,
+				      envp, &wrapped));
 	ASSERT_TRUE(WIFEXITED(plain.status));
 	ASSERT_EQ(0, WEXITSTATUS(plain.status));
 	EXPECT_EQ(plain.status, wrapped.status);
 	ASSERT_LT(20, (int)plain.len);
 
-	a = normalize(&plain, self->plain, 0);
-	b = normalize(&wrapped, self->wrapped, BFT_ELF_ALIGN);
+	a = normalize(&plain, plain_path, 0);
+	b = normalize(&wrapped, wrapped_path, BFT_ELF_ALIGN);
 	if (strcmp(a, b) != 0)
 		log_first_difference(_metadata, a, b);
 	EXPECT_EQ(0, strcmp(a, b));
@@ -185,6 +199,44 @@ TEST_F(probe, same_process_image_with_aslr_off)
 	free(b);
 	free(plain.out);
 	free(wrapped.out);
+}
+
+TEST_F(probe, same_process_image_with_aslr_off)
+{
+	char *argv[] = { "probe", "first-arg", NULL };
+	char *envp[] = { "A=1", "PATH=/bin", NULL };
+
+	compare_runs(_metadata, self->plain, self->wrapped, argv, envp);
+}
+
+/*
+ * argv and envp just under ARG_MAX (a quarter of the 8 MiB stack limit):
+ * fourteen arguments of MAX_ARG_STRLEN - 1 bytes and a 100 KiB variable.
+ */
+#define BIG_ARGS	14
+#define BIG_ARG_LEN	(32 * 4096 - 1)
+
+TEST(argv_and_envp_near_arg_max_laid_out_as_stock)
+{
+	char *argv[BIG_ARGS + 2] = { "probe" }, *envp[3] = { "A=1" };
+	char plain[128], wrapped[128];
+	int i;
+
+	prepare(_metadata, "probe-static", plain, wrapped, sizeof(plain));
+	for (i = 1; i <= BIG_ARGS; i++) {
+		argv[i] = malloc(BIG_ARG_LEN + 1);
+		ASSERT_NE(NULL, argv[i]);
+		memset(argv[i], 'a' + i, BIG_ARG_LEN);
+		argv[i][BIG_ARG_LEN] = '\0';
+	}
+	envp[1] = malloc(100 * 1024);
+	ASSERT_NE(NULL, envp[1]);
+	memset(envp[1], 'e', 100 * 1024 - 1);
+	envp[1][0] = 'B';
+	envp[1][1] = '=';
+	envp[1][100 * 1024 - 1] = '\0';
+
+	compare_runs(_metadata, plain, wrapped, argv, envp);
 }
 
 /* The value of "KEY 0x..." in a report, or 0. */

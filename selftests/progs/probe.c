@@ -6,7 +6,7 @@
  * mmap, code and stack addresses, and /proc/self/maps.
  *
  * Built several ways (static, static-pie, dynamic PIE and non-PIE, musl,
- * executable stack, huge bss); see Makefile.inc.  "probe crash" dies of
+ * executable stack, huge bss, many PT_LOADs); see Makefile.inc.  "probe crash" dies of
  * SIGSEGV at once, for the core dump tests.
  */
 #include <stdint.h>
@@ -20,7 +20,34 @@
 static char huge_bss[(1UL << 30) + (1UL << 29)];
 #endif
 
+#ifdef MANY_SEGMENTS
+/* Six data sections that the link places far apart: six more PT_LOADs. */
+#define SEGMENT(n) \
+	__attribute__((section(".segment" #n), used)) int segment##n[1024] = { n }
+SEGMENT(1); SEGMENT(2); SEGMENT(3); SEGMENT(4); SEGMENT(5); SEGMENT(6);
+#endif
+
 extern char **environ;
+
+/* The names of the auxv types the kernel writes on x86_64. */
+static const char *auxv_name(unsigned long type)
+{
+	static const char * const names[] = {
+		[3] = "AT_PHDR", [4] = "AT_PHENT", [5] = "AT_PHNUM",
+		[6] = "AT_PAGESZ", [7] = "AT_BASE", [8] = "AT_FLAGS",
+		[9] = "AT_ENTRY", [11] = "AT_UID", [12] = "AT_EUID",
+		[13] = "AT_GID", [14] = "AT_EGID", [15] = "AT_PLATFORM",
+		[16] = "AT_HWCAP", [17] = "AT_CLKTCK", [23] = "AT_SECURE",
+		[24] = "AT_BASE_PLATFORM", [25] = "AT_RANDOM",
+		[26] = "AT_HWCAP2", [27] = "AT_RSEQ_FEATURE_SIZE",
+		[28] = "AT_RSEQ_ALIGN", [31] = "AT_EXECFN",
+		[33] = "AT_SYSINFO_EHDR", [51] = "AT_MINSIGSTKSZ",
+	};
+
+	if (type < sizeof(names) / sizeof(names[0]) && names[type])
+		return names[type];
+	return "?";
+}
 
 static void print_auxv(void)
 {
@@ -30,8 +57,8 @@ static void print_auxv(void)
 	if (!f)
 		return;
 	while (fread(pair, sizeof(pair), 1, f) == 1 && pair[0] != 0)
-		printf("auxv %lu 0x%lx\n", (unsigned long)pair[0],
-		       (unsigned long)pair[1]);
+		printf("auxv %lu 0x%lx %s\n", (unsigned long)pair[0],
+		       (unsigned long)pair[1], auxv_name(pair[0]));
 	fclose(f);
 }
 
@@ -68,6 +95,10 @@ int main(int argc, char **argv)
 	printf("mmap %p\n", fresh);
 	printf("main %p\n", (void *)main);
 	printf("stack %p\n", (void *)&on_stack);
+#ifdef MANY_SEGMENTS
+	printf("segments %d\n", segment1[0] + segment2[0] + segment3[0] +
+	       segment4[0] + segment5[0] + segment6[0]);
+#endif
 #ifdef HUGE_BSS
 	huge_bss[sizeof(huge_bss) - 1] = 1;
 	printf("huge_bss %p\n", (void *)huge_bss);
