@@ -61,6 +61,48 @@ TEST(binfmt_is_registered_and_refuses_unknown_version)
 	unlink(path);
 }
 
+/*
+ * A valid ELF behind a header we must refuse: each field out of bounds in
+ * turn.  Every one is -ENOEXEC with a log line, never a half-done load.
+ */
+static void expect_refused(struct __test_metadata *_metadata,
+			   struct bft_header *h, const char *what)
+{
+	static char elf[64 * 1024];
+	const char *path = "/tmp/refused";
+	ssize_t size;
+	int fd, kmsg;
+
+	fd = open("/selftests/progs/probe-static", O_RDONLY);
+	ASSERT_LE(0, fd);
+	size = read(fd, elf, sizeof(elf));
+	close(fd);
+	ASSERT_LT(0, size);
+	if (!h->elf_size)
+		h->elf_size = htole64(size);
+	ASSERT_EQ(0, bft_write_wrapped(path, h, elf, size));
+	kmsg = kmsg_open();
+	EXPECT_EQ(ENOEXEC, bft_exec_errno(path)) TH_LOG("%s", what);
+	EXPECT_TRUE(kmsg_find(kmsg, BFT_MODULE_NAME ": ")) TH_LOG("%s", what);
+	close(kmsg);
+	unlink(path);
+}
+
+TEST(refuses_headers_out_of_bounds)
+{
+	struct bft_header h;
+
+	bft_header_init(&h, 0);
+	h.flags = htole32(0x80);
+	expect_refused(_metadata, &h, "unknown flag");
+	bft_header_init(&h, 0);
+	h.header_size = htole16(sizeof(h) + 8);
+	expect_refused(_metadata, &h, "header_size");
+	bft_header_init(&h, 0);
+	h.elf_size = htole64(1);
+	expect_refused(_metadata, &h, "elf_size short of the file");
+}
+
 static int load_module(void)
 {
 	int fd = open(BFT_MODULE_PATH, O_RDONLY | O_CLOEXEC);
