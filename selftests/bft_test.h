@@ -88,22 +88,33 @@ static inline bool kmsg_find(int fd, const char *needle)
 }
 
 /*
- * execve() @path with no arguments in a child.  Returns the errno execve
- * failed with, 0 if the program ran and exited 0, or -1 otherwise.  The
- * errno travels through a close-on-exec pipe, so a program's own exit code
- * is never mistaken for one.
+ * bft_spawn - execve() @path in a child and wait for it.
+ * @quiet: send the child's stdout and stderr to /dev/null
+ * @alarm_seconds: if not 0, an alarm that survives the exec cuts it short
+ *
+ * Returns the errno execve failed with, or 0 once the program ran, its
+ * wait status then in @status.  The errno travels through a close-on-exec
+ * pipe, so a program's own exit code is never mistaken for one.
  */
-static inline int bft_exec_errno(const char *path)
+static inline int bft_spawn(const char *path, char *const argv[],
+			    char *const envp[], bool quiet,
+			    unsigned int alarm_seconds, int *status)
 {
-	char *argv[] = { (char *)path, NULL };
-	char *envp[] = { NULL };
-	int pipefd[2], status, err = 0;
+	int pipefd[2], err = 0, devnull;
 	pid_t pid;
 
+	*status = -1;
 	if (pipe2(pipefd, O_CLOEXEC))
-		return -1;
+		return errno;
 	pid = fork();
 	if (pid == 0) {
+		devnull = open("/dev/null", O_WRONLY);
+		if (quiet && devnull >= 0) {
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+		}
+		if (alarm_seconds)
+			alarm(alarm_seconds);
 		execve(path, argv, envp);
 		err = errno;
 		if (write(pipefd[1], &err, sizeof(err)) != sizeof(err))
@@ -112,10 +123,24 @@ static inline int bft_exec_errno(const char *path)
 	}
 	close(pipefd[1]);
 	if (pid < 0 || read(pipefd[0], &err, sizeof(err)) != sizeof(err))
-		err = 0;
+		err = pid < 0 ? errno : 0;
 	close(pipefd[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
+	if (pid > 0 && waitpid(pid, status, 0) != pid)
+		*status = -1;
+	return err;
+}
+
+/*
+ * execve() @path with no arguments in a child.  Returns the errno execve
+ * failed with, 0 if the program ran and exited 0, or -1 otherwise.
+ */
+static inline int bft_exec_errno(const char *path)
+{
+	char *argv[] = { (char *)path, NULL };
+	char *envp[] = { NULL };
+	int status, err;
+
+	err = bft_spawn(path, argv, envp, false, 0, &status);
 	if (err)
 		return err;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;

@@ -28,31 +28,9 @@ static void outcome(const char *path, char *buf, size_t size)
 {
 	char *argv[] = { "hostile", NULL };
 	char *envp[] = { NULL };
-	int pipefd[2], err = 0, status;
-	pid_t pid;
+	int err, status;
 
-	if (pipe2(pipefd, O_CLOEXEC)) {
-		snprintf(buf, size, "pipe failed");
-		return;
-	}
-	pid = fork();
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-		alarm(5);
-		execve(path, argv, envp);
-		err = errno;
-		if (write(pipefd[1], &err, sizeof(err)) != sizeof(err))
-			_exit(126);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	if (read(pipefd[0], &err, sizeof(err)) != sizeof(err))
-		err = 0;
-	close(pipefd[0]);
-	waitpid(pid, &status, 0);
+	err = bft_spawn(path, argv, envp, true, 5, &status);
 	if (err)
 		snprintf(buf, size, "errno %d (%s)", err, strerror(err));
 	else if (WIFSIGNALED(status))
