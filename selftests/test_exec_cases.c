@@ -233,7 +233,7 @@ TEST_F(cases, missing_interpreter_fails_like_stock_with_enoent)
 
 TEST_F(cases, non_elf_interpreter_fails_like_stock)
 {
-	int stock;
+	int stock, fd;
 
 	/*
 	 * 27 characters, like the stock interpreter path; long enough for the
@@ -246,6 +246,15 @@ TEST_F(cases, non_elf_interpreter_fails_like_stock)
 	stock = bft_exec_errno(DIR "/plain");
 	ASSERT_EQ(ELIBBAD, stock);
 	EXPECT_EQ(stock, bft_exec_errno(DIR "/wrapped"));
+
+	/*
+	 * open_exec() denied writes to the interpreter; the failed exec must
+	 * have given that back, or writing it would fail with ETXTBSY.
+	 */
+	fd = open(DIR "/not-an-elf-ld.so", O_WRONLY);
+	EXPECT_LE(0, fd) TH_LOG("interpreter left write-denied: %s",
+				strerror(errno));
+	close(fd);
 }
 
 TEST_F(cases, wrapped_interpreter_fails_like_stock)
