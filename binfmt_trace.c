@@ -4,7 +4,9 @@
  * its own re-implementation of load_elf_binary() and records every step.
  *
  * This file holds the module's lifetime: registering the binary format and
- * creating /sys/kernel/debug/binfmt_trace/.  The loader is in loader.c.
+ * creating /sys/kernel/debug/binfmt_trace/.  The loader is in loader.c,
+ * the events in trace.h, their buffer and files in trace_buf.c and
+ * trace_fs.c, the page fault probes in fault_hooks.c.
  * Core dumps of the tasks we load are written by binfmt_elf's own dumper,
  * found with the other unexported symbols at init (ksyms.c).
  */
@@ -16,6 +18,8 @@
 
 #include "binfmt_trace.h"
 #include "ksyms.h"
+#include "session.h"
+#include "trace.h"
 
 struct linux_binfmt bft_format = {
 	.module		= THIS_MODULE,
@@ -51,22 +55,45 @@ static int __init binfmt_trace_init(void)
 	ret = bft_borrow_elf_core_dump();
 	if (ret)
 		return ret;
+	ret = bft_fault_hooks_init();
+	if (ret)
+		return ret;
+	ret = bft_buffer_init();
+	if (ret)
+		return ret;
 
 	bft_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	if (IS_ERR(bft_debugfs_dir)) {
-		pr_err("cannot create debugfs directory: %ld\n",
-		       PTR_ERR(bft_debugfs_dir));
-		return PTR_ERR(bft_debugfs_dir);
+		ret = PTR_ERR(bft_debugfs_dir);
+		pr_err("cannot create debugfs directory: %d\n", ret);
+		goto err_buffer;
 	}
+	ret = bft_trace_fs_init(bft_debugfs_dir);
+	if (ret)
+		goto err_debugfs;
 
 	register_binfmt(&bft_format);
 	return 0;
+
+err_debugfs:
+	debugfs_remove_recursive(bft_debugfs_dir);
+err_buffer:
+	bft_buffer_exit();
+	return ret;
 }
 
+/*
+ * Every task we loaded pins the module through mm->binfmt, and every open
+ * debugfs file through its fops owner: by now none is left.
+ */
 static void __exit binfmt_trace_exit(void)
 {
 	unregister_binfmt(&bft_format);
+	bft_fault_hooks_exit();
 	debugfs_remove_recursive(bft_debugfs_dir);
+	bft_trace_fs_exit();
+	bft_buffer_exit();
+	bft_sessions_exit();
 }
 
 module_init(binfmt_trace_init);

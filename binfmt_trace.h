@@ -11,6 +11,7 @@
 
 #include "elf_check.h"
 
+struct bft_session;
 struct dentry;
 struct file;
 
@@ -48,6 +49,11 @@ extern struct dentry *bft_debugfs_dir;
  * @end_code: highest file end of an executable segment
  * @start_data: highest p_vaddr of any segment
  * @end_data: highest file end of any segment
+ * @session: the trace session, or NULL when this load is not recorded
+ * @interp_path: the PT_INTERP path, kept for the load_start event
+ * @failed_step: the name of the step that failed, for load_error
+ * @fault_probes: this load holds a reference on the fault probes
+ * @mm_tracked: the new mm is in the fault hooks' table
  */
 struct bft_load_context {
 	struct linux_binprm	*bprm;
@@ -77,6 +83,12 @@ struct bft_load_context {
 	unsigned long		end_code;
 	unsigned long		start_data;
 	unsigned long		end_data;
+
+	struct bft_session	*session;
+	char			*interp_path;
+	const char		*failed_step;
+	bool			fault_probes;
+	bool			mm_tracked;
 };
 
 int bft_load_binary(struct linux_binprm *bprm);
@@ -84,9 +96,20 @@ int bft_load_binary(struct linux_binprm *bprm);
 /* elf_map.c: mapping the executable and the interpreter. */
 int map_load_segments(struct bft_load_context *ctx);
 unsigned long load_elf_interp(struct bft_load_context *ctx);
-void set_brk(struct bft_load_context *ctx);
+int set_brk(struct bft_load_context *ctx);
 
 /* elf_tables.c: the initial stack. */
 int create_elf_tables(struct bft_load_context *ctx);
+
+/* load_events.c: the load step events. */
+void bft_trace_load_step(struct bft_load_context *ctx, int type,
+			 const void *payload, size_t size);
+void bft_trace_load_start(struct bft_load_context *ctx);
+void bft_trace_phdrs(struct bft_load_context *ctx, u8 obj,
+		     const struct elf_phdr *phdrs, int nr);
+void bft_trace_auxv(struct bft_load_context *ctx);
+int bft_trace_error(struct bft_load_context *ctx, const char *step,
+		    int error);
+void bft_trace_load_end(struct bft_load_context *ctx, int result);
 
 #endif /* BINFMT_TRACE_H */

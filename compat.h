@@ -17,6 +17,9 @@
  *   with the protection of the segment that ends highest.
  * - create_elf_tables(): 6.12 appends AT_RSEQ_FEATURE_SIZE, AT_RSEQ_ALIGN.
  * - MMAP_PAGE_ZERO: 6.12 seals the page it maps at address 0.
+ *
+ * And one difference of the tracing API: __assign_str() lost its source
+ * argument in 6.10; BFT_ASSIGN_STR() takes both.
  */
 #ifndef BFT_COMPAT_H
 #define BFT_COMPAT_H
@@ -39,6 +42,8 @@
 #if KERNEL_VERSION(6, 12, 0) <= BFT_KERNEL_SERIES
 
 #include <linux/rseq.h>
+
+#define BFT_ASSIGN_STR(dst, src)	__assign_str(dst)
 
 /* do_mseal() exists, and is needed, from 6.10 on. */
 #define BFT_COMPAT_NEEDS_DO_MSEAL	true
@@ -76,6 +81,8 @@ static inline void bft_compat_seal_page_zero(void)
 #else /* 6.1 */
 
 #define BFT_COMPAT_NEEDS_DO_MSEAL	false
+
+#define BFT_ASSIGN_STR(dst, src)	__assign_str(dst, src)
 
 static inline bool bft_compat_padzero_failed(int error, int prot)
 {

@@ -24,6 +24,8 @@
 #include "binfmt_trace.h"
 #include "compat.h"
 #include "ksyms.h"
+#include "session.h"
+#include "trace.h"
 
 /* ELF_MIN_ALIGN of stock: the larger of ELF_EXEC_PAGESIZE and PAGE_SIZE. */
 static_assert(BFT_ELF_MIN_ALIGN == PAGE_SIZE && ELF_EXEC_PAGESIZE <= PAGE_SIZE);
@@ -50,9 +52,86 @@ static int padzero(unsigned long address)
 }
 
 /**
+ * struct elf_object - the ELF file a segment is mapped from
+ * @ctx: the load
+ * @file: the executable or the interpreter
+ * @file_base: where the ELF starts in @file: elf_offset or 0
+ * @phdata: its program headers, to number the segments in the trace
+ * @obj: BFT_OBJ_EXE or BFT_OBJ_INTERP
+ */
+struct elf_object {
+	struct bft_load_context	*ctx;
+	struct file		*file;
+	loff_t			file_base;
+	const struct elf_phdr	*phdata;
+	u8			obj;
+};
+
+static s16 elf_segment_index(const struct elf_object *o,
+			     const struct elf_phdr *eppnt)
+{
+	return eppnt - o->phdata;
+}
+
+/* Record a load_map event: what elf_map() asked mmap for and got. */
+static void trace_elf_map(const struct elf_object *o,
+			  const struct elf_phdr *eppnt, unsigned long addr,
+			  unsigned long size, int prot, int type,
+			  unsigned long off, unsigned long total_size,
+			  unsigned long map_addr)
+{
+	struct bft_ev_load_map map = {
+		.obj	= o->obj,
+		.seg	= elf_segment_index(o, eppnt),
+		.prot	= prot,
+		.flags	= type,
+		.addr	= addr,
+		.len	= size,
+		.off	= off,
+		.total	= total_size,
+		.result	= (long)map_addr,
+	};
+
+	bft_trace_load_step(o->ctx, BFT_EV_LOAD_MAP, &map, sizeof(map));
+}
+
+/* Record a load_bss event: the page tail zeroed, the anonymous pages. */
+static void trace_elf_bss(const struct elf_object *o, s16 seg, int prot,
+			  unsigned long zero_start, unsigned long anon_start,
+			  unsigned long anon_end, int result)
+{
+	struct bft_ev_load_bss bss = {
+		.obj		= o->obj,
+		.seg		= seg,
+		.prot		= prot,
+		.zero_start	= zero_start,
+		.zero_end	= ELF_PAGEALIGN(zero_start),
+		.anon_start	= anon_start,
+		.anon_end	= anon_end,
+		.result		= result,
+	};
+
+	bft_trace_load_step(o->ctx, BFT_EV_LOAD_BSS, &bss, sizeof(bss));
+}
+
+/*
+ * Tell the fault hooks where a segment now is, from its first page at
+ * @map_addr: its faults during the rest of the load are then attributed.
+ */
+static void note_segment(const struct elf_object *o,
+			 const struct elf_phdr *eppnt, unsigned long map_addr)
+{
+	unsigned long start = map_addr + ELF_PAGEOFFSET(eppnt->p_vaddr);
+
+	if (o->ctx->session)
+		bft_session_add_segment(o->ctx->session, o->obj,
+					elf_segment_index(o, eppnt), start,
+					start + eppnt->p_memsz);
+}
+
+/**
  * elf_map - map the file part of one segment, like stock elf_map()
- * @filep: the file
- * @file_base: where the ELF starts in @filep
+ * @o: the file
  * @addr: where the segment goes
  * @eppnt: its program header
  * @prot: PROT_* from make_prot()
@@ -63,9 +142,9 @@ static int padzero(unsigned long address)
  *
  * Return: the mapped address, or an error value.
  */
-static unsigned long elf_map(struct file *filep, loff_t file_base,
-			     unsigned long addr, const struct elf_phdr *eppnt,
-			     int prot, int type, unsigned long total_size)
+static unsigned long elf_map(const struct elf_object *o, unsigned long addr,
+			     const struct elf_phdr *eppnt, int prot, int type,
+			     unsigned long total_size)
 {
 	unsigned long size = eppnt->p_filesz + ELF_PAGEOFFSET(eppnt->p_vaddr);
 	unsigned long off = eppnt->p_offset - ELF_PAGEOFFSET(eppnt->p_vaddr);
@@ -79,18 +158,26 @@ static unsigned long elf_map(struct file *filep, loff_t file_base,
 		return addr;
 
 	/* Never let a huge p_offset wrap around onto the wrapper header. */
-	if (off + file_base < off)
-		return -EINVAL;
-	off += file_base;
+	if (off + o->file_base < off) {
+		map_addr = -EINVAL;
+		goto out;
+	}
 
 	if (total_size) {
 		total_size = ELF_PAGEALIGN(total_size);
-		map_addr = vm_mmap(filep, addr, total_size, prot, type, off);
+		map_addr = vm_mmap(o->file, addr, total_size, prot, type,
+				   off + o->file_base);
 		if (!BAD_ADDR(map_addr))
 			vm_munmap(map_addr + size, total_size - size);
 	} else {
-		map_addr = vm_mmap(filep, addr, size, prot, type, off);
+		map_addr = vm_mmap(o->file, addr, size, prot, type,
+				   off + o->file_base);
 	}
+out:
+	trace_elf_map(o, eppnt, addr, size, prot, type, off, total_size,
+		      map_addr);
+	if (!BAD_ADDR(map_addr))
+		note_segment(o, eppnt, map_addr);
 
 	if ((type & MAP_FIXED_NOREPLACE) &&
 	    PTR_ERR((void *)map_addr) == -EEXIST)
@@ -105,23 +192,26 @@ static unsigned long elf_map(struct file *filep, loff_t file_base,
  * through p_memsz; executable if the segment is (stock: "ppc32 needs
  * this").
  */
-static unsigned long elf_map_bss(unsigned long map_addr,
+static unsigned long elf_map_bss(const struct elf_object *o,
+				 const struct elf_phdr *eppnt,
+				 unsigned long map_addr,
 				 unsigned long zero_start,
 				 unsigned long zero_end, int prot)
 {
+	unsigned long anon_start = ELF_PAGEALIGN(zero_start);
+	unsigned long anon_end = ELF_PAGEALIGN(zero_end);
 	int error;
 
-	zero_start = ELF_PAGEALIGN(zero_start);
-	zero_end = ELF_PAGEALIGN(zero_end);
-	error = vm_brk_flags(zero_start, zero_end - zero_start,
+	error = vm_brk_flags(anon_start, anon_end - anon_start,
 			     prot & PROT_EXEC ? VM_EXEC : 0);
+	trace_elf_bss(o, elf_segment_index(o, eppnt), prot, zero_start,
+		      anon_start, anon_end, error);
 	return error ? error : map_addr;
 }
 
 /**
  * elf_load - map a whole segment, file part and bss, like stock elf_load()
- * @filep: the file
- * @file_base: where the ELF starts in @filep
+ * @o: the file
  * @addr: where the segment goes
  * @eppnt: its program header
  * @prot: PROT_* from make_prot()
@@ -133,33 +223,60 @@ static unsigned long elf_map_bss(unsigned long map_addr,
  *
  * Return: the mapped address, or an error value.
  */
-static unsigned long elf_load(struct file *filep, loff_t file_base,
-			      unsigned long addr, const struct elf_phdr *eppnt,
-			      int prot, int type, unsigned long total_size)
+static unsigned long elf_load(const struct elf_object *o, unsigned long addr,
+			      const struct elf_phdr *eppnt, int prot, int type,
+			      unsigned long total_size)
 {
 	unsigned long in_page = ELF_PAGEOFFSET(eppnt->p_vaddr);
 	unsigned long zero_start, zero_end;
 	unsigned long map_addr;
 
 	if (eppnt->p_filesz) {
-		map_addr = elf_map(filep, file_base, addr, eppnt, prot, type,
-				   total_size);
+		map_addr = elf_map(o, addr, eppnt, prot, type, total_size);
 		if (BAD_ADDR(map_addr))
 			return map_addr;
 		if (eppnt->p_memsz <= eppnt->p_filesz)
 			return map_addr;
 		zero_start = map_addr + in_page + eppnt->p_filesz;
 		zero_end = map_addr + in_page + eppnt->p_memsz;
-		if (bft_compat_padzero_failed(padzero(zero_start), prot))
+		if (bft_compat_padzero_failed(padzero(zero_start), prot)) {
+			trace_elf_bss(o, elf_segment_index(o, eppnt), prot,
+				      zero_start, 0, 0, -EFAULT);
 			return -EFAULT;
+		}
 	} else {
 		map_addr = ELF_PAGESTART(addr);
 		zero_start = map_addr;
 		zero_end = zero_start + in_page + eppnt->p_memsz;
 		if (eppnt->p_memsz <= eppnt->p_filesz)
 			return map_addr;
+		note_segment(o, eppnt, map_addr);
 	}
-	return elf_map_bss(map_addr, zero_start, zero_end, prot);
+	return elf_map_bss(o, eppnt, map_addr, zero_start, zero_end, prot);
+}
+
+/* The executable: the wrapped file, its ELF elf_offset bytes in. */
+static struct elf_object exe_object(struct bft_load_context *ctx)
+{
+	return (struct elf_object) {
+		.ctx		= ctx,
+		.file		= ctx->bprm->file,
+		.file_base	= ctx->elf_offset,
+		.phdata		= ctx->elf_phdata,
+		.obj		= BFT_OBJ_EXE,
+	};
+}
+
+/* The interpreter: an ordinary ELF file. */
+static struct elf_object interp_object(struct bft_load_context *ctx)
+{
+	return (struct elf_object) {
+		.ctx		= ctx,
+		.file		= ctx->interpreter,
+		.file_base	= 0,
+		.phdata		= ctx->interp_elf_phdata,
+		.obj		= BFT_OBJ_INTERP,
+	};
 }
 
 /* The span of all PT_LOAD segments, from the page of the lowest. */
@@ -224,6 +341,7 @@ static int choose_load_bias(struct bft_load_context *ctx,
 			    const struct elf_phdr *elf_ppnt, int elf_prot,
 			    int *elf_flags, unsigned long *total_size)
 {
+	struct elf_object exe = exe_object(ctx);
 	int e_phnum = ctx->elf_ex.e_phnum;
 	unsigned long alignment, load_bias;
 
@@ -241,8 +359,7 @@ static int choose_load_bias(struct bft_load_context *ctx,
 			load_bias &= ~(alignment - 1);
 		*elf_flags |= MAP_FIXED_NOREPLACE;
 	} else if (alignment > BFT_ELF_MIN_ALIGN) {
-		load_bias = elf_load(ctx->bprm->file, ctx->elf_offset, 0,
-				     elf_ppnt, elf_prot, *elf_flags,
+		load_bias = elf_load(&exe, 0, elf_ppnt, elf_prot, *elf_flags,
 				     *total_size);
 		if (BAD_ADDR(load_bias))
 			return IS_ERR_VALUE(load_bias) ?
@@ -311,6 +428,7 @@ static int account_load_segment(struct bft_load_context *ctx,
 static int map_load_segment(struct bft_load_context *ctx,
 			    const struct elf_phdr *elf_ppnt, bool first_pt_load)
 {
+	struct elf_object exe = exe_object(ctx);
 	unsigned long vaddr = elf_ppnt->p_vaddr;
 	unsigned long total_size = 0;
 	unsigned long error;
@@ -329,9 +447,8 @@ static int map_load_segment(struct bft_load_context *ctx,
 			return retval;
 	}
 
-	error = elf_load(ctx->bprm->file, ctx->elf_offset,
-			 ctx->load_bias + vaddr, elf_ppnt, elf_prot, elf_flags,
-			 total_size);
+	error = elf_load(&exe, ctx->load_bias + vaddr, elf_ppnt, elf_prot,
+			 elf_flags, total_size);
 	if (BAD_ADDR(error))
 		return IS_ERR_VALUE(error) ? PTR_ERR((void *)error) : -EINVAL;
 
@@ -406,6 +523,7 @@ static unsigned long load_interp_segment(struct bft_load_context *ctx,
 					 struct interp_layout *layout)
 {
 	const struct elfhdr *interp_elf_ex = &ctx->interp_elf_ex;
+	struct elf_object interp = interp_object(ctx);
 	int elf_prot = make_prot(eppnt->p_flags, true, true);
 	int elf_type = MAP_PRIVATE;
 	unsigned long vaddr = eppnt->p_vaddr;
@@ -417,12 +535,10 @@ static unsigned long load_interp_segment(struct bft_load_context *ctx,
 		layout->load_addr = -vaddr;
 
 	if (bft_compat_interp_bss_per_segment())
-		map_addr = elf_load(ctx->interpreter, 0,
-				    layout->load_addr + vaddr, eppnt,
+		map_addr = elf_load(&interp, layout->load_addr + vaddr, eppnt,
 				    elf_prot, elf_type, layout->total_size);
 	else
-		map_addr = elf_map(ctx->interpreter, 0,
-				   layout->load_addr + vaddr, eppnt,
+		map_addr = elf_map(&interp, layout->load_addr + vaddr, eppnt,
 				   elf_prot, elf_type, layout->total_size);
 	layout->total_size = 0;
 	if (BAD_ADDR(map_addr))
@@ -453,23 +569,29 @@ static unsigned long load_interp_segment(struct bft_load_context *ctx,
  * 6.1's load_elf_interp() tail: zero from the highest end of file data to
  * its page end (even without bss), then map the rest of the bss at once.
  */
-static unsigned long set_interp_bss(struct interp_layout *layout)
+static unsigned long set_interp_bss(struct bft_load_context *ctx,
+				    struct interp_layout *layout)
 {
+	struct elf_object interp = interp_object(ctx);
 	unsigned long elf_bss, last_bss;
-	int error;
+	int error = 0;
 
-	if (padzero(layout->elf_bss))
+	if (padzero(layout->elf_bss)) {
+		trace_elf_bss(&interp, -1, layout->bss_prot, layout->elf_bss,
+			      0, 0, -EFAULT);
 		return -EFAULT;
+	}
 
 	elf_bss = ELF_PAGEALIGN(layout->elf_bss);
 	last_bss = ELF_PAGEALIGN(layout->last_bss);
-	if (last_bss > elf_bss) {
+	if (last_bss > elf_bss)
 		error = vm_brk_flags(elf_bss, last_bss - elf_bss,
 				     layout->bss_prot & PROT_EXEC ? VM_EXEC : 0);
-		if (error)
-			return error;
-	}
-	return 0;
+	else
+		last_bss = elf_bss;
+	trace_elf_bss(&interp, -1, layout->bss_prot, layout->elf_bss,
+		      elf_bss, last_bss, error);
+	return error;
 }
 
 /**
@@ -510,7 +632,7 @@ unsigned long load_elf_interp(struct bft_load_context *ctx)
 	}
 
 	if (!bft_compat_interp_bss_per_segment()) {
-		error = set_interp_bss(&layout);
+		error = set_interp_bss(ctx, &layout);
 		if (error)
 			return error;
 	}
@@ -527,9 +649,10 @@ unsigned long load_elf_interp(struct bft_load_context *ctx)
  * (randomize_va_space 2) the brk start is randomized, after a gap page
  * unless it was moved.
  */
-void set_brk(struct bft_load_context *ctx)
+int set_brk(struct bft_load_context *ctx)
 {
 	struct mm_struct *mm = current->mm;
+	struct bft_ev_load_brk event = { .elf_brk = ctx->elf_brk };
 	bool brk_moved = false;
 
 	if (!IS_ENABLED(CONFIG_COMPAT_BRK) &&
@@ -537,6 +660,7 @@ void set_brk(struct bft_load_context *ctx)
 	    ctx->elf_ex.e_type == ET_DYN && !ctx->has_interp) {
 		ctx->elf_brk = ELF_ET_DYN_BASE;
 		brk_moved = true;
+		event.moved = true;
 	}
 	mm->start_brk = ELF_PAGEALIGN(ctx->elf_brk);
 	mm->brk = mm->start_brk;
@@ -548,13 +672,20 @@ void set_brk(struct bft_load_context *ctx)
 			mm->brk = mm->start_brk;
 		}
 		/* arch_randomize_brk() randomizes from mm->brk. */
+		event.start_brk = mm->start_brk;
 		mm->start_brk = bft_ksyms.arch_randomize_brk(mm);
 		mm->brk = mm->start_brk;
+		event.randomized = true;
 		brk_moved = true;
+	} else {
+		event.start_brk = mm->start_brk;
 	}
+	event.brk = mm->brk;
+	bft_trace_load_step(ctx, BFT_EV_LOAD_BRK, &event, sizeof(event));
 
 #ifdef compat_brk_randomized
 	if (brk_moved)
 		current->brk_randomized = 1;
 #endif
+	return 0;
 }

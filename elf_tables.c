@@ -279,5 +279,6 @@ int create_elf_tables(struct bft_load_context *ctx)
 
 	if (copy_to_user(sp, mm->saved_auxv, ei_index * sizeof(elf_addr_t)))
 		return -EFAULT;
+	bft_trace_auxv(ctx);
 	return 0;
 }

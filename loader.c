@@ -38,6 +38,8 @@
 #include "compat.h"
 #include "elf_check.h"
 #include "ksyms.h"
+#include "session.h"
+#include "trace.h"
 
 /*
  * Stock elf_read(), for an ELF at @file_base in @file: read exactly @len
@@ -195,9 +197,10 @@ static int open_interp(struct bft_load_context *ctx,
 		kfree(elf_interpreter);
 		return retval;
 	}
+	/* Kept for the load_start event, freed with the context. */
+	ctx->interp_path = elf_interpreter;
 
 	interpreter = open_exec(elf_interpreter);
-	kfree(elf_interpreter);
 	if (IS_ERR(interpreter))
 		return PTR_ERR(interpreter);
 	ctx->interpreter = interpreter;
@@ -332,7 +335,7 @@ static int bft_begin_new_exec(struct bft_load_context *ctx)
  * then READ_IMPLIES_EXEC, and PF_RANDOMIZE unless ASLR is off for the
  * task (setarch -R) or the system (randomize_va_space 0).
  */
-static void bft_set_personality(struct bft_load_context *ctx)
+static int bft_set_personality(struct bft_load_context *ctx)
 {
 	bft_ksyms.set_personality_64bit();
 	if (elf_read_implies_exec(ctx->elf_ex, ctx->executable_stack))
@@ -343,14 +346,22 @@ static void bft_set_personality(struct bft_load_context *ctx)
 	if (!(current->personality & ADDR_NO_RANDOMIZE) &&
 	    ctx->snapshot_randomize_va_space)
 		current->flags |= PF_RANDOMIZE;
+	return 0;
 }
 
 /* Move the stack to its final, maybe randomized, top; set its exec bit. */
 static int bft_setup_arg_pages(struct bft_load_context *ctx)
 {
-	unsigned long stack_top = bft_ksyms.randomize_stack_top(STACK_TOP);
+	struct bft_ev_load_stack event = {
+		.stack_top = bft_ksyms.randomize_stack_top(STACK_TOP),
+		.executable = ctx->executable_stack,
+	};
 
-	return setup_arg_pages(ctx->bprm, stack_top, ctx->executable_stack);
+	event.result = setup_arg_pages(ctx->bprm, event.stack_top,
+				       ctx->executable_stack);
+	event.p = ctx->bprm->p;
+	bft_trace_load_step(ctx, BFT_EV_LOAD_STACK, &event, sizeof(event));
+	return event.result;
 }
 
 /* Drop the interpreter: its mappings hold their own references. */
@@ -363,6 +374,21 @@ static void bft_release_interp(struct bft_load_context *ctx)
 	exe_file_allow_write_access(ctx->interpreter);
 	fput(ctx->interpreter);
 	ctx->interpreter = NULL;
+}
+
+/* Record where the interpreter went. */
+static void trace_load_interp(struct bft_load_context *ctx,
+			      unsigned long elf_entry)
+{
+	struct bft_ev_load_interp event = {
+		.bias	= ctx->interp_load_addr,
+		.entry	= elf_entry,
+		.result	= BAD_ADDR(elf_entry) ?
+			  (IS_ERR_VALUE(elf_entry) ? (int)elf_entry : -EINVAL) :
+			  0,
+	};
+
+	bft_trace_load_step(ctx, BFT_EV_LOAD_INTERP, &event, sizeof(event));
 }
 
 /*
@@ -384,6 +410,7 @@ static int bft_load_interp(struct bft_load_context *ctx)
 		ctx->interp_load_addr = elf_entry;
 		elf_entry += ctx->interp_elf_ex.e_entry;
 	}
+	trace_load_interp(ctx, elf_entry);
 	if (BAD_ADDR(elf_entry))
 		return IS_ERR_VALUE(elf_entry) ? (int)elf_entry : -EINVAL;
 	ctx->elf_entry = elf_entry;
@@ -397,22 +424,28 @@ static int bft_load_interp(struct bft_load_context *ctx)
  * The task is ours from now on: core dumps go through bft_format, which
  * borrows binfmt_elf's dumper, and hold a reference on this module.
  */
-static void bft_set_binfmt(struct bft_load_context *ctx)
+static int bft_set_binfmt(struct bft_load_context *ctx)
 {
 	kfree(ctx->elf_phdata);
 	ctx->elf_phdata = NULL;
 	set_binfmt(&bft_format);
+	return 0;
 }
 
 /* ARCH_SETUP_ADDITIONAL_PAGES: map the vDSO and vvar pages. */
 static int bft_setup_additional_pages(struct bft_load_context *ctx)
 {
-	return bft_ksyms.arch_setup_additional_pages(ctx->bprm,
-						     ctx->has_interp);
+	struct bft_ev_load_vdso event = { };
+
+	event.result = bft_ksyms.arch_setup_additional_pages(ctx->bprm,
+							     ctx->has_interp);
+	event.addr = (unsigned long)current->mm->context.vdso;
+	bft_trace_load_step(ctx, BFT_EV_LOAD_VDSO, &event, sizeof(event));
+	return event.result;
 }
 
 /* What /proc/PID/stat and prctl(PR_SET_MM) report as the layout. */
-static void bft_set_mm_layout(struct bft_load_context *ctx)
+static int bft_set_mm_layout(struct bft_load_context *ctx)
 {
 	struct mm_struct *mm = current->mm;
 
@@ -421,24 +454,26 @@ static void bft_set_mm_layout(struct bft_load_context *ctx)
 	mm->start_data = ctx->start_data;
 	mm->end_data = ctx->end_data;
 	mm->start_stack = ctx->bprm->p;
+	return 0;
 }
 
 /*
  * MMAP_PAGE_ZERO personality: SVr4 maps page 0 read-only and some old
  * programs depend on it.  Stock ignores the result of the mapping.
  */
-static void bft_map_page_zero(struct bft_load_context *ctx)
+static int bft_map_page_zero(struct bft_load_context *ctx)
 {
 	unsigned long addr;
 
 	if (!(current->personality & MMAP_PAGE_ZERO))
-		return;
+		return 0;
 	addr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_EXEC,
 		       MAP_FIXED | MAP_PRIVATE, 0);
 	if (IS_ERR_VALUE(addr))
 		pr_debug("pid=%d: cannot map page zero: %ld\n",
 			 task_pid_nr(current), (long)addr);
 	bft_compat_seal_page_zero();
+	return 0;
 }
 
 /*
@@ -446,84 +481,171 @@ static void bft_map_page_zero(struct bft_load_context *ctx)
  * then the new program is committed and set to start at elf_entry with
  * the stack pointer at argc.
  */
-static void bft_start_thread(struct bft_load_context *ctx)
+static int bft_start_thread(struct bft_load_context *ctx)
 {
 	struct pt_regs *regs = current_pt_regs();
+
+	struct bft_ev_load_entry event = {
+		.entry		= ctx->elf_entry,
+		.sp		= ctx->bprm->p,
+		.exe_entry	= ctx->e_entry,
+		.load_bias	= ctx->load_bias,
+	};
 
 	ELF_PLAT_INIT(regs, ctx->reloc_func_desc);
 	finalize_exec(ctx->bprm);
 	START_THREAD(&ctx->elf_ex, regs, ctx->elf_entry, ctx->bprm->p);
+	bft_trace_load_step(ctx, BFT_EV_LOAD_ENTRY, &event, sizeof(event));
+	return 0;
 }
 
 static void bft_free_context(struct bft_load_context *ctx)
 {
 	bft_release_interp(ctx);
 	kfree(ctx->elf_phdata);
+	kfree(ctx->interp_path);
 }
+
+/* setup_new_exec() as a step: the new program's name, sighand, mmap base. */
+static int bft_setup_new_exec(struct bft_load_context *ctx)
+{
+	setup_new_exec(ctx->bprm);
+	return 0;
+}
+
+/**
+ * struct bft_step - one step of the load, named for the trace
+ * @name: the function's name; load_error's step= names it
+ * @run: the step: 0, or the errno that ends the load
+ */
+struct bft_step {
+	const char	*name;
+	int		(*run)(struct bft_load_context *ctx);
+};
+
+#define BFT_STEP(fn)	{ .name = #fn, .run = fn }
 
 /*
  * Everything load_elf_binary() checks and reads while the exec can still
  * fail cleanly: the headers, the interpreter, the stack flags.
  */
-static int bft_parse_elf(struct bft_load_context *ctx)
-{
-	int retval;
-
-	retval = bft_read_elf_header(ctx);
-	if (retval)
-		return retval;
-	retval = bft_check_elf(ctx);
-	if (retval)
-		return retval;
-	retval = bft_load_elf_phdrs(ctx);
-	if (retval)
-		return retval;
-	retval = parse_interp(ctx);
-	if (retval)
-		return retval;
-	retval = parse_gnu_stack(ctx);
-	if (retval)
-		return retval;
-	retval = check_interp(ctx);
-	if (retval)
-		return retval;
-	retval = parse_elf_properties(ctx);
-	if (retval)
-		return retval;
-	return arch_check_elf(ctx);
-}
+static const struct bft_step bft_parse_steps[] = {
+	BFT_STEP(bft_read_elf_header),
+	BFT_STEP(bft_check_elf),
+	BFT_STEP(bft_load_elf_phdrs),
+	BFT_STEP(parse_interp),
+	BFT_STEP(parse_gnu_stack),
+	BFT_STEP(check_interp),
+	BFT_STEP(parse_elf_properties),
+	BFT_STEP(arch_check_elf),
+};
 
 /*
  * Everything after the point of no return: build the new address space
  * and stack, and point the task at the entry.
  */
-static int bft_exec_elf(struct bft_load_context *ctx)
+static const struct bft_step bft_exec_steps[] = {
+	BFT_STEP(bft_set_personality),
+	BFT_STEP(bft_setup_new_exec),
+	BFT_STEP(bft_setup_arg_pages),
+	BFT_STEP(map_load_segments),
+	BFT_STEP(bft_load_interp),
+	BFT_STEP(bft_set_binfmt),
+	BFT_STEP(bft_setup_additional_pages),
+	BFT_STEP(create_elf_tables),
+	BFT_STEP(bft_set_mm_layout),
+	BFT_STEP(set_brk),
+	BFT_STEP(bft_map_page_zero),
+	BFT_STEP(bft_start_thread),
+};
+
+/* Run @steps in order; the first failure ends the load and is recorded. */
+static int bft_run_steps(struct bft_load_context *ctx,
+			 const struct bft_step *steps, size_t nr)
 {
 	int retval;
+	size_t i;
 
-	bft_set_personality(ctx);
-	setup_new_exec(ctx->bprm);
-	retval = bft_setup_arg_pages(ctx);
-	if (retval < 0)
-		return retval;
-	retval = map_load_segments(ctx);
-	if (retval)
-		return retval;
-	retval = bft_load_interp(ctx);
-	if (retval)
-		return retval;
-	bft_set_binfmt(ctx);
-	retval = bft_setup_additional_pages(ctx);
-	if (retval < 0)
-		return retval;
-	retval = create_elf_tables(ctx);
-	if (retval < 0)
-		return retval;
-	bft_set_mm_layout(ctx);
-	set_brk(ctx);
-	bft_map_page_zero(ctx);
-	bft_start_thread(ctx);
+	for (i = 0; i < nr; i++) {
+		retval = steps[i].run(ctx);
+		if (retval) {
+			ctx->failed_step = steps[i].name;
+			return retval;
+		}
+	}
 	return 0;
+}
+
+/*
+ * Open the session of this exec.  When it wants fault events, arm the
+ * probes first: they must be in place before the new mm takes its first
+ * fault, and arming them must not count as load time.
+ */
+static void bft_trace_begin(struct bft_load_context *ctx)
+{
+	if (READ_ONCE(bft_trace_enabled) &&
+	    !(ctx->wrapper.flags & BFT_FLAG_NO_FAULT_EVENTS) &&
+	    !bft_probes_get()) {
+		ctx->fault_probes = true;
+		bft_load_begin();
+	}
+	ctx->session = bft_session_start(ctx);
+	if (!ctx->session && ctx->fault_probes) {
+		bft_load_done();
+		bft_probes_put();
+		ctx->fault_probes = false;
+	}
+}
+
+/*
+ * The headers are read: say what is being loaded, and make room for the
+ * fault hooks to learn where its segments go.
+ */
+static void bft_trace_parsed(struct bft_load_context *ctx)
+{
+	struct bft_session *session = ctx->session;
+
+	if (!session)
+		return;
+	if (ctx->interpreter)
+		session->interp_inode = file_inode(ctx->interpreter);
+	/* Only headers that passed their checks: at most a page of each. */
+	if (ctx->elf_phdata)
+		bft_session_reserve_segments(session, ctx->elf_ex.e_phnum +
+					     (ctx->interp_elf_phdata ?
+					      ctx->interp_elf_ex.e_phnum : 0));
+	bft_trace_load_start(ctx);
+	bft_trace_phdrs(ctx, BFT_OBJ_EXE, ctx->elf_phdata,
+			ctx->elf_ex.e_phnum);
+	bft_trace_phdrs(ctx, BFT_OBJ_INTERP, ctx->interp_elf_phdata,
+			ctx->interp_elf_ex.e_phnum);
+}
+
+/* The new mm is current->mm from the point of no return on. */
+static void bft_trace_new_mm(struct bft_load_context *ctx)
+{
+	if (ctx->fault_probes)
+		ctx->mm_tracked = !bft_track_mm(ctx->session, current->mm);
+}
+
+/*
+ * Close the session.  A failed load after the point of no return leaves a
+ * task about to die: its mm is traced no longer.
+ */
+static void bft_trace_end(struct bft_load_context *ctx, int retval)
+{
+	if (!ctx->session)
+		return;
+	if (retval && ctx->failed_step)
+		bft_trace_error(ctx, ctx->failed_step, retval);
+	bft_trace_load_end(ctx, retval);
+	if (retval && ctx->mm_tracked)
+		bft_untrack_mm(current->mm);
+	if (ctx->fault_probes) {
+		bft_load_done();
+		bft_probes_put();
+	}
+	bft_session_end(ctx->session, retval);
 }
 
 /**
@@ -542,15 +664,23 @@ int bft_load_binary(struct linux_binprm *bprm)
 	retval = bft_check_wrapper(&ctx);
 	if (retval)
 		return retval;
+	bft_trace_begin(&ctx);
 
-	retval = bft_parse_elf(&ctx);
+	retval = bft_run_steps(&ctx, bft_parse_steps,
+			       ARRAY_SIZE(bft_parse_steps));
+	bft_trace_parsed(&ctx);
 	if (retval)
 		goto out;
 	retval = bft_begin_new_exec(&ctx);
-	if (retval)
+	if (retval) {
+		ctx.failed_step = "begin_new_exec";
 		goto out;
-	retval = bft_exec_elf(&ctx);
+	}
+	bft_trace_new_mm(&ctx);
+	retval = bft_run_steps(&ctx, bft_exec_steps,
+			       ARRAY_SIZE(bft_exec_steps));
 out:
+	bft_trace_end(&ctx, retval);
 	bft_free_context(&ctx);
 	return retval;
 }

@@ -1,0 +1,690 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page faults of traced processes, from probes armed only while one runs.
+ *
+ * A traced address space is an mm in bft_mm_table, entered by the loader
+ * right after the point of no return and by fork (the task_newtask
+ * tracepoint) when a traced mm is copied; it leaves the table when the mm
+ * is torn down (a probe on exit_mmap).  The probes are registered when the
+ * first traced load starts and unregistered a second after the last traced
+ * mm is gone, so processes run untraced at full speed the rest of the time.
+ *
+ * While armed, every handle_mm_fault() in the system passes the entry
+ * handler; the filter is one load and compare (mm->binfmt is ours), then
+ * one RCU hash lookup for the few mms that pass it.  The return handler
+ * writes the page_fault event with the result and the latency.
+ * filemap_fault() is probed to tell page-cache hits from misses: its
+ * return handler leaves the answer in the in-flight slot of the faulting
+ * task, which the handle_mm_fault() return handler then reads.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hash.h>
+#include <linux/hashtable.h>
+#include <linux/kprobes.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/tracepoint.h>
+#include <linux/workqueue.h>
+
+#include "binfmt_trace.h"
+#include "session.h"
+#include "trace.h"
+
+/* A second of quiet before the probes come out. */
+#define BFT_DISARM_DELAY	HZ
+/* handle_mm_fault() calls of traced tasks in flight at once. */
+#define BFT_MAXACTIVE		512
+#define BFT_INFLIGHT_BITS	9
+#define BFT_INFLIGHT_PROBES	16
+#define BFT_NAME_LEN		64
+
+/**
+ * struct bft_tracked_mm - a traced address space
+ * @node: in bft_mm_table
+ * @mm: the mm, only compared, never dereferenced through this
+ * @session: its session, referenced
+ * @rcu: freed after the fault hooks that may see it
+ */
+struct bft_tracked_mm {
+	struct hlist_node	node;
+	struct mm_struct	*mm;
+	struct bft_session	*session;
+	struct rcu_head		rcu;
+};
+
+static DEFINE_HASHTABLE(bft_mm_table, 8);
+static DEFINE_SPINLOCK(bft_mm_lock);
+
+/* Loads in progress: their mm->binfmt is not yet ours. */
+static atomic_t bft_loads;
+/* Tracked mms plus loads in progress: the probes stay while non-zero. */
+static atomic_t bft_probe_users;
+static DEFINE_MUTEX(bft_probe_lock);
+static bool bft_armed;
+static void bft_disarm_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(bft_disarm_work, bft_disarm_work_fn);
+
+static atomic64_t bft_track_failed;
+static atomic64_t bft_inflight_full;
+
+/**
+ * struct bft_inflight - a traced handle_mm_fault() under way
+ * @task: the faulting task, or NULL when the slot is free
+ * @cache: enum bft_cache, set by the filemap_fault() return handler
+ */
+struct bft_inflight {
+	struct task_struct	*task;
+	u8			cache;
+};
+
+static struct bft_inflight bft_inflight[1 << BFT_INFLIGHT_BITS];
+
+/**
+ * struct bft_fault_data - what the entry handler saw, for the return one
+ * @session: the mm's session; the mm, hence its entry, lives until return
+ * @start_ns: entry time
+ * @addr: faulting address
+ * @ip: user instruction pointer, 0 without regs
+ * @off: file offset of the page
+ * @flags: FAULT_FLAG_*
+ * @slot: index in bft_inflight, or -1
+ * @seg: program header index or -1
+ * @obj: enum bft_object
+ * @file_backed: the vma maps a file
+ * @name: for obj=lib, the file's name
+ */
+struct bft_fault_data {
+	struct bft_session	*session;
+	u64			start_ns;
+	unsigned long		addr;
+	unsigned long		ip;
+	u64			off;
+	unsigned int		flags;
+	int			slot;
+	s16			seg;
+	u8			obj;
+	u8			file_backed;
+	char			name[BFT_NAME_LEN];
+};
+
+static struct bft_tracked_mm *bft_find_mm(struct mm_struct *mm)
+{
+	struct bft_tracked_mm *tracked;
+
+	hash_for_each_possible_rcu(bft_mm_table, tracked, node,
+				   (unsigned long)mm) {
+		if (tracked->mm == mm)
+			return tracked;
+	}
+	return NULL;
+}
+
+/*
+ * The cheap filter of every hook: is @mm possibly traced?  Only mms we
+ * loaded (or their forks) carry our binfmt; during a load the new mm has
+ * none yet, so then every mm is looked up.
+ */
+static struct bft_session *bft_mm_session(struct mm_struct *mm)
+{
+	struct bft_tracked_mm *tracked;
+
+	if (!mm || (READ_ONCE(mm->binfmt) != &bft_format &&
+		    !atomic_read(&bft_loads)))
+		return NULL;
+	tracked = bft_find_mm(mm);
+	return tracked ? tracked->session : NULL;
+}
+
+/* Claim an in-flight slot for current; -1 when all probed ones are busy. */
+static int bft_inflight_claim(void)
+{
+	unsigned int base = hash_ptr(current, BFT_INFLIGHT_BITS);
+	unsigned int i, slot;
+
+	for (i = 0; i < BFT_INFLIGHT_PROBES; i++) {
+		slot = (base + i) & ((1 << BFT_INFLIGHT_BITS) - 1);
+		if (!cmpxchg(&bft_inflight[slot].task, NULL, current)) {
+			bft_inflight[slot].cache = BFT_CACHE_NONE;
+			return slot;
+		}
+	}
+	atomic64_inc(&bft_inflight_full);
+	return -1;
+}
+
+/* The slot current claimed, or -1. */
+static int bft_inflight_find(void)
+{
+	unsigned int base = hash_ptr(current, BFT_INFLIGHT_BITS);
+	unsigned int i, slot;
+
+	for (i = 0; i < BFT_INFLIGHT_PROBES; i++) {
+		slot = (base + i) & ((1 << BFT_INFLIGHT_BITS) - 1);
+		if (READ_ONCE(bft_inflight[slot].task) == current)
+			return slot;
+	}
+	return -1;
+}
+
+static void bft_inflight_release(int slot)
+{
+	if (slot < 0)
+		return;
+	/* Release: our read of the cache byte precedes the next claim. */
+	smp_store_release(&bft_inflight[slot].task, NULL);
+}
+
+/* vDSO pages are special mappings that name themselves. */
+static u8 bft_special_object(struct vm_area_struct *vma)
+{
+	const char *name;
+
+	if (!vma->vm_ops || !vma->vm_ops->name)
+		return BFT_OBJ_ANON;
+	name = vma->vm_ops->name(vma);
+	if (!name)
+		return BFT_OBJ_ANON;
+	if (!strcmp(name, "[vdso]"))
+		return BFT_OBJ_VDSO;
+	if (!strncmp(name, "[vvar", 5))
+		return BFT_OBJ_VVAR;
+	return BFT_OBJ_ANON;
+}
+
+/* An anonymous address: heap, stack, vDSO or other. */
+static u8 bft_anon_object(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
+		return BFT_OBJ_HEAP;
+	if (vma->vm_start <= mm->start_stack &&
+	    vma->vm_end >= mm->start_stack)
+		return BFT_OBJ_STACK;
+	return bft_special_object(vma);
+}
+
+/*
+ * What @addr belongs to.  A PT_LOAD range counts only if the vma maps its
+ * own file there or is anonymous (the bss): a library mmap'ed into a hole
+ * the program unmapped is a library.
+ */
+static void bft_classify(struct bft_fault_data *d, struct bft_session *s,
+			 struct vm_area_struct *vma)
+{
+	const struct bft_segment *seg;
+	struct file *file = vma->vm_file;
+	struct inode *inode = file ? file_inode(file) : NULL;
+
+	d->seg = -1;
+	d->name[0] = '\0';
+	d->file_backed = !!file;
+	d->off = 0;
+	if (file)
+		d->off = ((u64)vma->vm_pgoff << PAGE_SHIFT) +
+			 ((d->addr & PAGE_MASK) - vma->vm_start);
+
+	seg = bft_session_find_segment(s, d->addr);
+	if (seg && (!inode || inode == s->exe_inode ||
+		    inode == s->interp_inode)) {
+		d->obj = seg->obj;
+		d->seg = seg->index;
+		if (file && seg->obj == BFT_OBJ_EXE)
+			d->off -= s->elf_offset;
+		return;
+	}
+	if (file) {
+		d->obj = BFT_OBJ_LIB;
+		snprintf(d->name, sizeof(d->name), "%pD", file);
+		return;
+	}
+	d->obj = bft_anon_object(vma, d->addr);
+}
+
+static int bft_hmf_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bft_fault_data *d = (struct bft_fault_data *)ri->data;
+	struct vm_area_struct *vma;
+	struct pt_regs *user_regs;
+	struct bft_session *s;
+
+	vma = (struct vm_area_struct *)regs_get_kernel_argument(regs, 0);
+	rcu_read_lock();
+	s = bft_mm_session(vma->vm_mm);
+	rcu_read_unlock();
+	if (!s)
+		return 1;
+
+	d->session = s;
+	d->start_ns = ktime_get_ns();
+	d->addr = regs_get_kernel_argument(regs, 1);
+	d->flags = regs_get_kernel_argument(regs, 2);
+	user_regs = (struct pt_regs *)regs_get_kernel_argument(regs, 3);
+	d->ip = user_regs && user_mode(user_regs) ?
+		instruction_pointer(user_regs) : 0;
+	bft_classify(d, s, vma);
+	d->slot = bft_inflight_claim();
+	return 0;
+}
+
+/* mm_account_fault(): a retried fault is counted as major. */
+static u8 bft_fault_result(vm_fault_t ret, unsigned int flags)
+{
+	if (ret & VM_FAULT_RETRY)
+		return BFT_RESULT_RETRY;
+	if (ret & VM_FAULT_OOM)
+		return BFT_RESULT_OOM;
+	if (ret & (VM_FAULT_SIGBUS | VM_FAULT_HWPOISON |
+		   VM_FAULT_HWPOISON_LARGE))
+		return BFT_RESULT_SIGBUS;
+	if (ret & VM_FAULT_SIGSEGV)
+		return BFT_RESULT_SIGSEGV;
+	if ((ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED))
+		return BFT_RESULT_MAJOR;
+	return BFT_RESULT_MINOR;
+}
+
+static void bft_count_fault(struct bft_session *s, u8 result, u8 cache)
+{
+	atomic64_inc(&s->faults);
+	if (result == BFT_RESULT_MINOR)
+		atomic64_inc(&s->minor);
+	else if (result == BFT_RESULT_MAJOR)
+		atomic64_inc(&s->major);
+	else if (result == BFT_RESULT_RETRY)
+		atomic64_inc(&s->retry);
+	else
+		atomic64_inc(&s->errors);
+	if (cache == BFT_CACHE_HIT)
+		atomic64_inc(&s->cache_hit);
+	else if (cache == BFT_CACHE_MISS)
+		atomic64_inc(&s->cache_miss);
+}
+
+static u8 bft_fault_mode(unsigned int flags)
+{
+	if (flags & FAULT_FLAG_REMOTE)
+		return BFT_MODE_REMOTE;
+	return (flags & FAULT_FLAG_USER) ? BFT_MODE_USER : BFT_MODE_KERNEL;
+}
+
+static u8 bft_fault_access(unsigned int flags)
+{
+	if (flags & FAULT_FLAG_INSTRUCTION)
+		return BFT_ACCESS_EXEC;
+	return (flags & FAULT_FLAG_WRITE) ? BFT_ACCESS_WRITE : BFT_ACCESS_READ;
+}
+
+static void bft_write_fault(const struct bft_fault_data *d, vm_fault_t ret,
+			    u8 result, u8 cache)
+{
+	struct bft_ev_page_fault *f;
+	struct bft_event *ev;
+	size_t len;
+
+	ev = bft_event_begin(d->session, BFT_EV_PAGE_FAULT);
+	if (!ev)
+		return;
+	f = &ev->u.page_fault;
+	f->since_ns = d->start_ns - d->session->start_ns;
+	f->addr = d->addr;
+	f->ip = d->ip;
+	f->latency_ns = ev->ts - d->start_ns;
+	f->off = d->off;
+	f->fault_flags = d->flags;
+	f->vm_fault = (__force u32)ret;
+	f->access = bft_fault_access(d->flags);
+	f->mode = bft_fault_mode(d->flags);
+	f->obj = d->obj;
+	f->result = result;
+	f->cache = cache;
+	f->file_backed = d->file_backed;
+	f->seg = d->seg;
+	len = bft_event_put_str(ev, 0, d->name);
+	bft_event_commit(ev, len);
+}
+
+static int bft_hmf_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bft_fault_data *d = (struct bft_fault_data *)ri->data;
+	vm_fault_t ret = (__force vm_fault_t)regs_return_value(regs);
+	u8 cache = BFT_CACHE_NONE;
+	u8 result;
+
+	if (d->slot >= 0)
+		cache = READ_ONCE(bft_inflight[d->slot].cache);
+	bft_inflight_release(d->slot);
+
+	result = bft_fault_result(ret, d->flags);
+	bft_count_fault(d->session, result, cache);
+	bft_write_fault(d, ret, result, cache);
+	return 0;
+}
+
+static const struct kretprobe bft_hmf_template = {
+	.kp.symbol_name	= "handle_mm_fault",
+	.entry_handler	= bft_hmf_entry,
+	.handler	= bft_hmf_return,
+	.data_size	= sizeof(struct bft_fault_data),
+	.maxactive	= BFT_MAXACTIVE,
+};
+
+static int bft_filemap_entry(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct vm_fault *vmf;
+	struct mm_struct *mm;
+	int slot;
+
+	vmf = (struct vm_fault *)regs_get_kernel_argument(regs, 0);
+	mm = vmf->vma->vm_mm;
+	if (READ_ONCE(mm->binfmt) != &bft_format && !atomic_read(&bft_loads))
+		return 1;
+	slot = bft_inflight_find();
+	if (slot < 0)
+		return 1;
+	*(int *)ri->data = slot;
+	return 0;
+}
+
+/* filemap_fault() says VM_FAULT_MAJOR when the page was not cached. */
+static int bft_filemap_return(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	vm_fault_t ret = (__force vm_fault_t)regs_return_value(regs);
+	int slot = *(int *)ri->data;
+
+	WRITE_ONCE(bft_inflight[slot].cache,
+		   (ret & VM_FAULT_MAJOR) ? BFT_CACHE_MISS : BFT_CACHE_HIT);
+	return 0;
+}
+
+static const struct kretprobe bft_filemap_template = {
+	.kp.symbol_name	= "filemap_fault",
+	.entry_handler	= bft_filemap_entry,
+	.handler	= bft_filemap_return,
+	.data_size	= sizeof(int),
+	.maxactive	= BFT_MAXACTIVE,
+};
+
+/* Drop @tracked from the table; called with bft_mm_lock held. */
+static struct bft_session *bft_unlink_mm(struct bft_tracked_mm *tracked)
+{
+	struct bft_session *session = tracked->session;
+
+	hash_del_rcu(&tracked->node);
+	kfree_rcu(tracked, rcu);
+	return session;
+}
+
+static void bft_mm_gone(struct bft_session *session)
+{
+	struct bft_event *ev;
+	int left = atomic_dec_return(&session->mms);
+
+	if (!left && READ_ONCE(session->state) == BFT_SESSION_RUNNING)
+		WRITE_ONCE(session->state, BFT_SESSION_EXITED);
+	ev = bft_event_begin(session, BFT_EV_MM_EXIT);
+	if (ev) {
+		ev->u.mm_exit.mms_left = left;
+		bft_event_commit(ev, 0);
+	}
+	bft_session_put(session);
+	bft_probes_put();
+}
+
+/**
+ * bft_untrack_mm - @mm is no longer traced
+ * @mm: an address space being torn down, or of a load that failed
+ */
+void bft_untrack_mm(struct mm_struct *mm)
+{
+	struct bft_session *session = NULL;
+	struct bft_tracked_mm *tracked;
+	unsigned long flags;
+
+	spin_lock_irqsave(&bft_mm_lock, flags);
+	tracked = bft_find_mm(mm);
+	if (tracked)
+		session = bft_unlink_mm(tracked);
+	spin_unlock_irqrestore(&bft_mm_lock, flags);
+	if (session)
+		bft_mm_gone(session);
+}
+
+/* exit_mmap(mm): the last user of a traced mm is gone. */
+static int bft_exit_mmap_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct mm_struct *mm;
+
+	mm = (struct mm_struct *)regs_get_kernel_argument(regs, 0);
+	bft_untrack_mm(mm);
+	return 0;
+}
+
+static const struct kprobe bft_exit_mmap_template = {
+	.symbol_name	= "exit_mmap",
+	.pre_handler	= bft_exit_mmap_pre,
+};
+
+/*
+ * The registered probes.  Registration fills in kp.addr and other state,
+ * and a kprobe with both an address and a symbol is refused: each arming
+ * starts again from the templates.
+ */
+static struct kretprobe bft_hmf_probe;
+static struct kretprobe bft_filemap_probe;
+static struct kprobe bft_exit_mmap_probe;
+/* Return probes missed by earlier armings. */
+static unsigned long bft_hmf_missed;
+static unsigned long bft_filemap_missed;
+
+static int bft_insert_mm(struct bft_session *session, struct mm_struct *mm,
+			 gfp_t gfp)
+{
+	struct bft_tracked_mm *tracked;
+	unsigned long flags;
+
+	tracked = kmalloc(sizeof(*tracked), gfp);
+	if (!tracked) {
+		atomic64_inc(&bft_track_failed);
+		return -ENOMEM;
+	}
+	tracked->mm = mm;
+	tracked->session = session;
+	bft_session_get(session);
+	atomic_inc(&session->mms);
+	atomic_inc(&bft_probe_users);
+
+	spin_lock_irqsave(&bft_mm_lock, flags);
+	hash_add_rcu(bft_mm_table, &tracked->node, (unsigned long)mm);
+	spin_unlock_irqrestore(&bft_mm_lock, flags);
+	return 0;
+}
+
+/**
+ * bft_track_mm - trace the faults of @mm in @session
+ * @session: the session of the load in progress
+ * @mm: the new mm, right after the point of no return
+ *
+ * The caller holds a probe reference (bft_probes_get()).
+ *
+ * Return: 0 or -ENOMEM; the program then runs without fault events.
+ */
+int bft_track_mm(struct bft_session *session, struct mm_struct *mm)
+{
+	return bft_insert_mm(session, mm, GFP_KERNEL);
+}
+
+/*
+ * task_newtask: a fork copied a traced mm.  The child has not run yet, so
+ * none of its faults can be missed.  Probes run under RCU-sched: no sleep.
+ */
+static void bft_on_newtask(void *data, struct task_struct *task,
+			   unsigned long clone_flags)
+{
+	struct bft_session *session;
+	struct bft_event *ev;
+
+	if (clone_flags & CLONE_VM)
+		return;
+	rcu_read_lock();
+	session = bft_mm_session(current->mm);
+	if (session && task->mm && task->mm != current->mm &&
+	    READ_ONCE(task->mm->binfmt) == &bft_format &&
+	    !bft_insert_mm(session, task->mm, GFP_NOWAIT | __GFP_NOWARN)) {
+		ev = bft_event_begin(session, BFT_EV_FORK);
+		if (ev) {
+			ev->u.fork.child_pid = task_tgid_nr(task);
+			ev->u.fork.child_tid = task_pid_nr(task);
+			bft_event_commit(ev, 0);
+		}
+	}
+	rcu_read_unlock();
+}
+
+static struct tracepoint *bft_newtask_tp;
+
+static void bft_find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "task_newtask"))
+		bft_newtask_tp = tp;
+}
+
+static int bft_arm(void)
+{
+	int ret;
+
+	memset(bft_inflight, 0, sizeof(bft_inflight));
+	bft_hmf_probe = bft_hmf_template;
+	bft_filemap_probe = bft_filemap_template;
+	bft_exit_mmap_probe = bft_exit_mmap_template;
+	ret = register_kprobe(&bft_exit_mmap_probe);
+	if (ret)
+		goto fail_exit_mmap;
+	ret = register_kretprobe(&bft_filemap_probe);
+	if (ret)
+		goto fail_filemap;
+	ret = register_kretprobe(&bft_hmf_probe);
+	if (ret)
+		goto fail_hmf;
+	ret = tracepoint_probe_register(bft_newtask_tp, bft_on_newtask, NULL);
+	if (ret)
+		goto fail_newtask;
+	bft_armed = true;
+	return 0;
+
+fail_newtask:
+	pr_warn_ratelimited("cannot attach to tracepoint task_newtask: %d\n",
+			    ret);
+	unregister_kretprobe(&bft_hmf_probe);
+fail_hmf:
+	unregister_kretprobe(&bft_filemap_probe);
+fail_filemap:
+	unregister_kprobe(&bft_exit_mmap_probe);
+fail_exit_mmap:
+	pr_warn_ratelimited("cannot arm the fault probes: %d\n", ret);
+	return ret;
+}
+
+static void bft_disarm(void)
+{
+	tracepoint_probe_unregister(bft_newtask_tp, bft_on_newtask, NULL);
+	unregister_kretprobe(&bft_hmf_probe);
+	unregister_kretprobe(&bft_filemap_probe);
+	unregister_kprobe(&bft_exit_mmap_probe);
+	tracepoint_synchronize_unregister();
+	bft_hmf_missed += bft_hmf_probe.nmissed;
+	bft_filemap_missed += bft_filemap_probe.nmissed;
+	bft_armed = false;
+}
+
+static void bft_disarm_work_fn(struct work_struct *work)
+{
+	mutex_lock(&bft_probe_lock);
+	if (bft_armed && !atomic_read(&bft_probe_users))
+		bft_disarm();
+	mutex_unlock(&bft_probe_lock);
+}
+
+/**
+ * bft_probes_get - make sure the fault probes are armed, and stay so
+ *
+ * Return: 0, or the registration error (the load then runs without fault
+ * events).
+ */
+int bft_probes_get(void)
+{
+	int ret = 0;
+
+	mutex_lock(&bft_probe_lock);
+	if (!bft_armed)
+		ret = bft_arm();
+	if (!ret)
+		atomic_inc(&bft_probe_users);
+	mutex_unlock(&bft_probe_lock);
+	return ret;
+}
+
+/* Drop a probe reference; the last one disarms, after a delay. */
+void bft_probes_put(void)
+{
+	if (atomic_dec_and_test(&bft_probe_users))
+		schedule_delayed_work(&bft_disarm_work, BFT_DISARM_DELAY);
+}
+
+/* A load starts or ends: while any runs, all mms are looked up. */
+void bft_load_begin(void)
+{
+	atomic_inc(&bft_loads);
+}
+
+void bft_load_done(void)
+{
+	atomic_dec(&bft_loads);
+}
+
+void bft_probes_stats(struct seq_file *m)
+{
+	seq_printf(m, "probes_armed %d\n", READ_ONCE(bft_armed));
+	seq_printf(m, "probe_users %d\n", atomic_read(&bft_probe_users));
+	mutex_lock(&bft_probe_lock);
+	seq_printf(m, "fault_probe_missed %lu\n",
+		   bft_hmf_missed + (bft_armed ? bft_hmf_probe.nmissed : 0));
+	seq_printf(m, "filemap_probe_missed %lu\n",
+		   bft_filemap_missed +
+		   (bft_armed ? bft_filemap_probe.nmissed : 0));
+	mutex_unlock(&bft_probe_lock);
+	seq_printf(m, "track_failed %lld\n", atomic64_read(&bft_track_failed));
+	seq_printf(m, "inflight_full %lld\n",
+		   atomic64_read(&bft_inflight_full));
+}
+
+/**
+ * bft_fault_hooks_init - find the task_newtask tracepoint
+ *
+ * Return: 0, or -ENOENT when the kernel has none.
+ */
+int bft_fault_hooks_init(void)
+{
+	for_each_kernel_tracepoint(bft_find_tracepoint, NULL);
+	if (!bft_newtask_tp) {
+		pr_err("cannot find tracepoint task_newtask\n");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Module exit: every traced mm pinned the module, so none is left. */
+void bft_fault_hooks_exit(void)
+{
+	cancel_delayed_work_sync(&bft_disarm_work);
+	mutex_lock(&bft_probe_lock);
+	if (bft_armed)
+		bft_disarm();
+	mutex_unlock(&bft_probe_lock);
+}
