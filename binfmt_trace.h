@@ -110,6 +110,7 @@ void bft_trace_phdrs(struct bft_load_context *ctx, u8 obj,
 void bft_trace_auxv(struct bft_load_context *ctx);
 int bft_trace_error(struct bft_load_context *ctx, const char *step,
 		    int error);
-void bft_trace_load_end(struct bft_load_context *ctx, int result);
+void bft_trace_load_end(struct bft_load_context *ctx, int result,
+			u64 load_ns);
 
 #endif /* BINFMT_TRACE_H */

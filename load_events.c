@@ -130,12 +130,9 @@ int bft_trace_error(struct bft_load_context *ctx, const char *step, int error)
 }
 
 /* load_end: the result and how long the load took. */
-void bft_trace_load_end(struct bft_load_context *ctx, int result)
+void bft_trace_load_end(struct bft_load_context *ctx, int result, u64 load_ns)
 {
-	struct bft_ev_load_end end = { .result = result };
+	struct bft_ev_load_end end = { .result = result, .load_ns = load_ns };
 
-	if (!ctx->session)
-		return;
-	end.load_ns = ktime_get_ns() - ctx->session->start_ns;
 	bft_trace_load_step(ctx, BFT_EV_LOAD_END, &end, sizeof(end));
 }

@@ -22,6 +22,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/personality.h>
@@ -634,18 +635,21 @@ static void bft_trace_new_mm(struct bft_load_context *ctx)
  */
 static void bft_trace_end(struct bft_load_context *ctx, int retval)
 {
+	u64 load_ns;
+
 	if (!ctx->session)
 		return;
+	load_ns = ktime_get_ns() - ctx->session->start_ns;
 	if (retval && ctx->failed_step)
 		bft_trace_error(ctx, ctx->failed_step, retval);
-	bft_trace_load_end(ctx, retval);
+	bft_trace_load_end(ctx, retval, load_ns);
 	if (retval && ctx->mm_tracked)
 		bft_untrack_mm(current->mm);
 	if (ctx->fault_probes) {
 		bft_load_done();
 		bft_probes_put();
 	}
-	bft_session_end(ctx->session, retval);
+	bft_session_end(ctx->session, retval, load_ns);
 }
 
 /**

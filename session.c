@@ -154,10 +154,11 @@ nomem:
  * bft_session_end - the load of @session is over
  * @session: the session, whose load reference is dropped
  * @result: what the loader returned
+ * @load_ns: how long it took, as load_end reports it
  */
-void bft_session_end(struct bft_session *session, int result)
+void bft_session_end(struct bft_session *session, int result, u64 load_ns)
 {
-	session->load_ns = ktime_get_ns() - session->start_ns;
+	session->load_ns = load_ns;
 	session->result = result;
 	if (!result)
 		get_task_comm(session->comm, current);

@@ -125,7 +125,7 @@ void bft_session_note_event(struct bft_session *session, bool written);
 
 /* session.c */
 struct bft_session *bft_session_start(struct bft_load_context *ctx);
-void bft_session_end(struct bft_session *session, int result);
+void bft_session_end(struct bft_session *session, int result, u64 load_ns);
 int bft_session_reserve_segments(struct bft_session *session,
 				 unsigned int nr);
 void bft_session_add_segment(struct bft_session *session, u8 obj, u16 index,

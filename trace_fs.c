@@ -6,8 +6,8 @@
  * describes each one.
  *
  * Every file_operations has .owner: debugfs takes a reference on the
- * module for as long as a file is open, so rmmod fails with EBUSY rather
- * than freeing the buffer under a reader.
+ * module for as long as a file is open, so rmmod says the module is in
+ * use rather than freeing the buffer under a reader.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
