@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bft - make, inspect and undo binfmt_trace wrapped executables.
+ * bft - make, inspect and undo binfmt_trace wrapped executables, and
+ * read what binfmt_trace records about them.
  *
  * A wrapped executable is a struct bft_header, zero padding up to
  * BFT_ELF_ALIGN, then an unmodified ELF file (see bft_format.h and
- * docs/format.md).
+ * docs/format.md).  This file has wrap, unwrap, info, help and the
+ * command table; run.c, trace_stream.c and summarize.c have the commands
+ * that read the trace (docs/trace-format.md).
  *
- * Exit status: 0 success, 1 I/O error, 2 usage error or bad input.
+ * Exit status: 0 success, 1 I/O error, 2 usage error or bad input;
+ * bft run exits as the program it ran did.
  */
 #define _GNU_SOURCE
 
@@ -14,18 +18,14 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bft_format.h"
+#include "bft.h"
+#include "trace_dir.h"
 
 _Static_assert(sizeof(struct bft_header) == 64, "bft_header must be 64 bytes");
 _Static_assert(offsetof(struct bft_header, version) == 8, "version");
@@ -35,39 +35,7 @@ _Static_assert(offsetof(struct bft_header, elf_offset) == 16, "elf_offset");
 _Static_assert(offsetof(struct bft_header, elf_size) == 24, "elf_size");
 _Static_assert(offsetof(struct bft_header, label) == 32, "label");
 
-#define BFT_HDR_SIZE	sizeof(struct bft_header)
 #define HDR_OFF(field)	offsetof(struct bft_header, field)
-
-enum {
-	EXIT_HELP	= -1,	/* internal: help was printed, exit 0 */
-	EXIT_OK		= 0,
-	EXIT_IO		= 1,	/* cannot open, read or write a file */
-	EXIT_BAD	= 2,	/* usage error, or input of the wrong kind */
-};
-
-/* A whole file read into memory. */
-struct blob {
-	unsigned char	*data;
-	size_t		len;
-	mode_t		mode;	/* permission bits incl. setuid/setgid/sticky */
-};
-
-/* struct bft_header decoded to host byte order. */
-struct hdr {
-	uint16_t	version;
-	uint16_t	header_size;
-	uint32_t	flags;
-	uint64_t	elf_offset;
-	uint64_t	elf_size;
-	char		label[BFT_LABEL_LEN + 1];
-};
-
-struct cmd {
-	const char	*name;
-	const char	*synopsis;
-	const char	*summary;
-	int		(*run)(const struct cmd *cmd, int argc, char **argv);
-};
 
 static const struct cmd cmds[];
 
@@ -88,7 +56,7 @@ static void cmd_usage(const struct cmd *cmd, FILE *f)
 }
 
 __attribute__((format(printf, 2, 3)))
-static int usage_error(const struct cmd *cmd, const char *fmt, ...)
+int usage_error(const struct cmd *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -121,10 +89,27 @@ static int bad_input(const char *path, const char *fmt, ...)
 }
 
 /* "bft: PATH: cannot WHAT: strerror(errno)", for I/O errors. */
-static int io_error(const char *path, const char *what)
+int io_error(const char *path, const char *what)
 {
 	fprintf(stderr, "bft: %s: %s: %s\n", path, what, strerror(errno));
 	return EXIT_IO;
+}
+
+void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p) {
+		fprintf(stderr, "bft: out of memory\n");
+		exit(EXIT_IO);
+	}
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	return memcpy(xrealloc(NULL, len), s, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -162,24 +147,42 @@ static int read_all(int fd, struct blob *b)
 	}
 }
 
-static int load_file(const char *path, struct blob *b)
+/*
+ * Read the file at @path into @b.  Returns 0, or -1 with errno set and
+ * *@what saying which step failed ("cannot open" or "cannot read"); the
+ * caller frees @b->data either way.
+ */
+int read_file(const char *path, struct blob *b, const char **what)
 {
 	struct stat st;
-	int fd, ret = 0;
+	int fd, ret = 0, saved;
 
 	memset(b, 0, sizeof(*b));
+	*what = "cannot open";
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return io_error(path, "cannot open");
+		return -1;
+	*what = "cannot read";
 	if (fstat(fd, &st) < 0 || read_all(fd, b) < 0)
-		ret = io_error(path, "cannot read");
+		ret = -1;
 	else
 		b->mode = st.st_mode & 07777;
+	saved = errno;
 	close(fd);
+	errno = saved;
 	return ret;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+static int load_file(const char *path, struct blob *b)
+{
+	const char *what;
+
+	if (read_file(path, b, &what) < 0)
+		return io_error(path, what);
+	return EXIT_OK;
+}
+
+int write_all(int fd, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	ssize_t n;
@@ -228,11 +231,6 @@ static void sync_dir_of(const char *tmp)
 	}
 	free(dir);
 }
-
-struct chunk {
-	const void	*data;
-	size_t		len;
-};
 
 /*
  * Write @chunks to @path atomically: into a temporary file in the same
@@ -402,23 +400,11 @@ static int load_wrapped(const char *path, struct blob *b, struct hdr *h)
 /* ------------------------------------------------------------------ */
 /* Option parsing                                                      */
 
-enum {
-	OPT_HELP = 'h',
-	OPT_FORCE = 256,
-	OPT_LABEL,
-	OPT_NO_LOAD,
-	OPT_NO_FAULT,
-};
-
-/*
- * getopt_long() wrapper: handles --help and reports unknown options and
- * missing arguments.  Returns the option, -1 at the end, or -2 when the
- * command should return *ret (EXIT_HELP or EXIT_BAD).
- */
-static int next_opt(const struct cmd *cmd, int argc, char **argv,
-		    const struct option *longopts, int *ret)
+static int next_opt_from(const struct cmd *cmd, int argc, char **argv,
+			 const char *shortopts,
+			 const struct option *longopts, int *ret)
 {
-	int c = getopt_long(argc, argv, ":h", longopts, NULL);
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
 
 	switch (c) {
 	case OPT_HELP:
@@ -440,8 +426,44 @@ static int next_opt(const struct cmd *cmd, int argc, char **argv,
 	return c;
 }
 
+/*
+ * getopt_long() wrapper: handles --help and reports unknown options and
+ * missing arguments.  Returns the option, -1 at the end, or -2 when the
+ * command should return *ret (EXIT_HELP or EXIT_BAD).
+ */
+int next_opt(const struct cmd *cmd, int argc, char **argv,
+	     const struct option *longopts, int *ret)
+{
+	return next_opt_from(cmd, argc, argv, ":h", longopts, ret);
+}
+
+/*
+ * Like next_opt(), but options end at the first operand, so that in
+ * "bft run prog -x" the -x belongs to prog.
+ */
+int next_opt_until_operand(const struct cmd *cmd, int argc, char **argv,
+			   const struct option *longopts, int *ret)
+{
+	return next_opt_from(cmd, argc, argv, "+:h", longopts, ret);
+}
+
+/* A decimal option argument in [1, @max]; a usage error otherwise. */
+int parse_number(const struct cmd *cmd, const char *opt, const char *arg,
+		 unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || *arg < '0' || *arg > '9' ||
+	    *out == 0 || *out > max)
+		return usage_error(cmd, "%s needs a number from 1 to %lu, "
+				   "not '%s'", opt, max, arg);
+	return EXIT_OK;
+}
+
 /* Check that exactly @want operands are left after the options. */
-static int want_operands(const struct cmd *cmd, int argc, int want)
+int want_operands(const struct cmd *cmd, int argc, int want)
 {
 	if (argc - optind < want)
 		return usage_error(cmd, "missing operand");
@@ -470,7 +492,7 @@ static int parse_plain(const struct cmd *cmd, int argc, char **argv, int want)
 /* ------------------------------------------------------------------ */
 /* bft wrap                                                            */
 
-static const char *check_elf_input(const struct blob *b)
+const char *check_elf_input(const struct blob *b)
 {
 	if (has_bft_magic(b))
 		return "already wrapped";
@@ -479,11 +501,42 @@ static const char *check_elf_input(const struct blob *b)
 	return NULL;
 }
 
-static int do_wrap(const char *in, const char *out, struct hdr *h, bool force)
+/* A header for wrap: no flags, no label, the ELF at BFT_ELF_ALIGN. */
+void hdr_init(struct hdr *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->version = BFT_VERSION;
+	h->header_size = BFT_HDR_SIZE;
+	h->elf_offset = BFT_ELF_ALIGN;
+}
+
+int hdr_set_label(const struct cmd *cmd, struct hdr *h, const char *label)
+{
+	if (strlen(label) >= BFT_LABEL_LEN)
+		return usage_error(cmd, "label '%s' is longer than 31 bytes",
+				   label);
+	strcpy(h->label, label);
+	return EXIT_OK;
+}
+
+/*
+ * Lay out the wrapped form of @elf in @w: the header @h (its elf_size is
+ * set here), zero padding to BFT_ELF_ALIGN, then @elf itself, uncopied.
+ */
+void wrap_image(const struct blob *elf, struct hdr *h, struct wrapped *w)
 {
 	static const unsigned char zeros[BFT_ELF_ALIGN];
-	unsigned char head[BFT_HDR_SIZE];
-	struct chunk chunks[3];
+
+	h->elf_size = elf->len;
+	encode_header(w->head, h);
+	w->chunks[0] = (struct chunk){ w->head, sizeof(w->head) };
+	w->chunks[1] = (struct chunk){ zeros, BFT_ELF_ALIGN - sizeof(w->head) };
+	w->chunks[2] = (struct chunk){ elf->data, elf->len };
+}
+
+static int do_wrap(const char *in, const char *out, struct hdr *h, bool force)
+{
+	struct wrapped w;
 	struct blob b;
 	const char *why;
 	int ret;
@@ -496,12 +549,8 @@ static int do_wrap(const char *in, const char *out, struct hdr *h, bool force)
 		ret = bad_input(in, "%s (use --force to wrap it anyway)", why);
 		goto out;
 	}
-	h->elf_size = b.len;
-	encode_header(head, h);
-	chunks[0] = (struct chunk){ head, sizeof(head) };
-	chunks[1] = (struct chunk){ zeros, BFT_ELF_ALIGN - sizeof(head) };
-	chunks[2] = (struct chunk){ b.data, b.len };
-	ret = write_file(out, b.mode, chunks, 3);
+	wrap_image(&b, h, &w);
+	ret = write_file(out, b.mode, w.chunks, 3);
 out:
 	free(b.data);
 	return ret;
@@ -517,25 +566,20 @@ static int cmd_wrap(const struct cmd *cmd, int argc, char **argv)
 		{ "help",		no_argument,		NULL, OPT_HELP },
 		{ }
 	};
-	struct hdr h = {
-		.version	= BFT_VERSION,
-		.header_size	= BFT_HDR_SIZE,
-		.elf_offset	= BFT_ELF_ALIGN,
-	};
+	struct hdr h;
 	bool force = false;
 	int c, ret = EXIT_OK;
 
+	hdr_init(&h);
 	while ((c = next_opt(cmd, argc, argv, opts, &ret)) >= 0) {
 		switch (c) {
 		case OPT_FORCE:
 			force = true;
 			break;
 		case OPT_LABEL:
-			if (strlen(optarg) >= BFT_LABEL_LEN)
-				return usage_error(cmd,
-					"label '%s' is longer than 31 bytes",
-					optarg);
-			strcpy(h.label, optarg);
+			ret = hdr_set_label(cmd, &h, optarg);
+			if (ret)
+				return ret;
 			break;
 		case OPT_NO_LOAD:
 			h.flags |= BFT_FLAG_NO_LOAD_EVENTS;
@@ -814,7 +858,10 @@ static void usage_all(FILE *f)
 		fprintf(f, "  bft %s %s\n", cmd->name, cmd->synopsis);
 	fprintf(f, "\nRun 'bft COMMAND --help' for details.\n"
 		   "Exit status: 0 success, 1 I/O error, "
-		   "2 usage error or bad input.\n");
+		   "2 usage error or bad input;\n"
+		   "bft run exits with the status of the program it ran.\n"
+		   "BFT_DEBUGFS: where debugfs is mounted "
+		   "(default " DEBUGFS_DEFAULT ").\n");
 }
 
 static int cmd_help(const struct cmd *cmd, int argc, char **argv)
@@ -867,6 +914,57 @@ static const struct cmd cmds[] = {
 "Check the wrapper header of FILE and print its fields and the basic\n"
 "facts of the ELF inside, one 'key: value' per line.",
 		.run		= cmd_info,
+	},
+	{
+		.name		= "run",
+		.synopsis	= "[--trace-out FILE] [--label TEXT] "
+				  "[--no-load-events] [--no-fault-events] "
+				  "[--raw] [--summary-only] [--] PROG [ARGS...]",
+		.summary	=
+"Run PROG, found in $PATH like a shell does, wrapped in memory (as bft\n"
+"wrap would) so that binfmt_trace loads it.  When it has exited, print\n"
+"what was recorded: a header line, the load steps, the timeline of page\n"
+"faults, forks and mm exits, and a summary (faults by result, page\n"
+"cache, access, mode, object and segment; events dropped).  PROG's own\n"
+"stdin, stdout and stderr are bft's; ^C stops PROG, and bft still\n"
+"reports.  Lines are shown as +SECONDS since the load, tid, event and\n"
+"fields; --raw shows them as trace_pipe has them; --summary-only leaves\n"
+"out the load steps and the timeline.  --trace-out also writes the\n"
+"session's lines, exactly as read, to FILE (see bft summarize).\n"
+"--label, --no-load-events and --no-fault-events are those of bft wrap.\n"
+"Needs root, debugfs and the module.  Each event goes to one reader of\n"
+"trace_pipe only: run one bft run or bft trace at a time.\n"
+"Exit status: PROG's; 128+N if signal N killed it; 126 if it cannot be\n"
+"executed, 127 if it is not found; 1 if tracing is not possible (not\n"
+"root, debugfs not mounted, module not loaded); 2 on usage errors.",
+		.run		= cmd_run,
+	},
+	{
+		.name		= "trace",
+		.synopsis	= "[--pid PID | --session N] [--raw]",
+		.summary	=
+"Print binfmt_trace's events as they happen, until interrupted (^C,\n"
+"exit status 0).  --session keeps the lines of session N; --pid keeps\n"
+"the sessions whose load_start has pid=PID and the lines of thread PID.\n"
+"Lines are shown as S<session> +SECONDS since the session's first event,\n"
+"tid, event and fields; --raw shows them as trace_pipe has them, which\n"
+"is the form bft summarize reads.  Needs root, debugfs and the module;\n"
+"exit status 1 if they are missing.",
+		.run		= cmd_trace,
+	},
+	{
+		.name		= "summarize",
+		.synopsis	= "[--session N | --pid PID] [--sessions FILE] "
+				  "[--raw] [--summary-only] TRACE",
+		.summary	=
+"Print the report of bft run for each session in TRACE, a file of raw\n"
+"trace lines (bft run --trace-out, bft trace --raw, or trace_pipe).\n"
+"--session N chooses one session; --pid PID the sessions whose\n"
+"load_start, or line in the --sessions FILE, has pid=PID.  FILE is a\n"
+"copy of binfmt_trace's sessions file, for the dropped counts; without\n"
+"it they are 'unknown'.  --raw and --summary-only are those of bft run.\n"
+"Exit status 2 if no session matches.",
+		.run		= cmd_summarize,
 	},
 	{
 		.name		= "help",

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Host-side tests of the bft tool: wrap, unwrap, info and usage handling.
+# Host-side tests of the bft tool: wrap, unwrap, info and usage handling;
+# run, trace and summarize on sample trace lines and a fake debugfs
+# (BFT_DEBUGFS), since the module is not loaded on the host.
 #
 #   selftests/host/test_bft.sh [PATH-TO-BFT]
 #
@@ -65,8 +67,8 @@ check() {
 run() {
 	"$BFT" "$@" >stdout 2>stderr
 	RC=$?
-	OUT=$(cat stdout)
-	ERR=$(cat stderr)
+	OUT=$(<stdout)
+	ERR=$(<stderr)
 }
 
 # check_rc DESCRIPTION WANT-RC BFT-ARGS...
@@ -375,6 +377,486 @@ check_rc "unwrap of a truncated file (size mismatch): exit 2" 2 \
 	unwrap truncated.bft x.out
 
 check_rc "unwrap of a plain ELF: exit 2" 2 unwrap prog.elf x.out
+
+# ------------------------------------------------------------------
+# summarize: the report of a saved trace (selftests/host/trace-sample.txt,
+# lines in the exact format of docs/trace-format.md)
+
+SAMPLE=$REPO/selftests/host/trace-sample.txt
+SESSIONS=$REPO/selftests/host/sessions-sample.txt
+
+# check_out DESCRIPTION WANT-STDOUT BFT-ARGS...: exit 0, exactly that output.
+check_out() {
+	local desc=$1 want=$2
+	shift 2
+	run "$@"
+	if [ "$RC" -eq 0 ] && [ "$OUT" = "$want" ]; then
+		pass "$desc"
+	else
+		fail "$desc" "bft $*: exit $RC" "stderr: $ERR" "got:" \
+			"$OUT" "want:" "$want"
+	fi
+}
+
+# check_err DESCRIPTION WANT-RC WANT-STDERR BFT-ARGS...: exit status and
+# the whole of stderr.
+check_err() {
+	local desc=$1 want=$2 want_err=$3
+	shift 3
+	run "$@"
+	if [ "$RC" -eq "$want" ] && [ "$ERR" = "$want_err" ]; then
+		pass "$desc"
+	else
+		fail "$desc" "bft $*: exit $RC, want $want" "stderr: $ERR" \
+			"want:   $want_err"
+	fi
+}
+
+# line N of the last output
+out_line() {
+	sed -n "$1p" stdout
+}
+
+SUMMARY3='== session 3: pid 4242, file /dev/fd/3, label my\x20demo
+== summary
+load: result=0 load_ns=102345
+faults: 19
+latency: total 362100 ns, max 120000 ns
+result: minor 14, major 3, retry 1, sigsegv 1, sigbus 0, oom 0
+cache: hit 6, miss 3, none 10
+access: read 7, write 8, exec 4
+mode: user 18, kernel 1, remote 0
+objects:
+  exe seg 2: 1 (file 1, anon 0)
+  exe seg 3: 1 (file 1, anon 0)
+  exe seg 4: 2 (file 1, anon 1)
+  interp seg 0: 1 (file 1, anon 0)
+  interp seg 1: 1 (file 1, anon 0)
+  interp seg 2: 2 (file 1, anon 1)
+  lib libc.so.6: 3 (file 3, anon 0)
+  lib my\x20lib.so: 1 (file 1, anon 0)
+  heap: 1
+  stack: 2
+  anon: 1
+  vdso: 1
+  vvar: 1
+  none: 1
+processes: fork 1, mm_exit 2
+dropped: unknown'
+check_out "summarize --session 3 --summary-only: the exact summary" \
+	"$SUMMARY3" summarize --session 3 --summary-only "$SAMPLE"
+check_out "summarize --pid 4242 picks the session whose load_start has pid=4242" \
+	"$SUMMARY3" summarize --pid 4242 --summary-only "$SAMPLE"
+
+SUMMARY4='== session 4: pid 1234567, file /tmp/bad.bft
+== summary
+load: result=-8 load_ns=11000
+load_error: step=bft_check_elf error=-8
+faults: 0
+latency: total 0 ns, max 0 ns
+result: minor 0, major 0, retry 0, sigsegv 0, sigbus 0, oom 0
+cache: hit 0, miss 0, none 0
+access: read 0, write 0, exec 0
+mode: user 0, kernel 0, remote 0
+objects: none
+processes: fork 0, mm_exit 0
+dropped: unknown'
+check_out "summarize of a failed load (7-digit tid): load_error, no faults" \
+	"$SUMMARY4" summarize --pid 1234567 --summary-only "$SAMPLE"
+
+run summarize --session 3 "$SAMPLE"
+if [ "$RC" -eq 0 ] &&
+   [ "$(grep -c '^== ' stdout)" -eq 4 ] &&
+   [ "$(out_line 2)" = "== load steps: 27 events" ] &&
+   [ "$(out_line 3)" = "+0.000000 4242    load_start  pid=4242 file=/dev/fd/3 interp=/lib64/ld-linux-x86-64.so.2 argc=2 envc=12 label=my\x20demo flags=0x0 elf_offset=0x1000 elf_size=0x3e58 type=DYN phnum=6 entry=0x1060" ] &&
+   [ "$(out_line 29)" = "+0.000102 4242    load_end    result=0 load_ns=102345" ] &&
+   [ "$(out_line 30)" = "== fault timeline: 22 events" ] &&
+   [ "$(out_line 48)" = "+0.000800 4242    fork        child=4243" ] &&
+   [ "$(out_line 53)" = "== summary" ]; then
+	pass "summarize: header, load steps, timeline, summary in readable form"
+else
+	fail "summarize: header, load steps, timeline, summary in readable form" \
+		"exit $RC" "got:" "$OUT"
+fi
+
+# The sample has a fault written on CPU 3 at .500290 read after one of
+# CPU 1 at .500300: the timeline is in time order.
+if [[ $(out_line 37) == "+0.000290 4242    page_fault  since=290017 "*"obj=exe seg=3 "* ]] &&
+   [[ $(out_line 38) == "+0.000300 4242    page_fault  since=300017 "* ]]; then
+	pass "summarize: the timeline is sorted by timestamp across CPUs"
+else
+	fail "summarize: the timeline is sorted by timestamp across CPUs" \
+		"line 37: $(out_line 37)" "line 38: $(out_line 38)"
+fi
+
+run summarize --session 3 --raw "$SAMPLE"
+grep ' session=3 ' "$SAMPLE" | sort >want.sorted
+sed -n '/^== load steps/,/^== summary/p' stdout | grep -v '^==' |
+	sort >got.sorted
+if [ "$RC" -eq 0 ] && cmp -s want.sorted got.sorted &&
+   [ "$(out_line 2)" = "== load steps: 27 events" ] &&
+   [ "$(out_line 3)" = "$(grep -m1 load_start "$SAMPLE")" ]; then
+	pass "summarize --raw: the session's lines exactly as in the trace"
+else
+	fail "summarize --raw: the session's lines exactly as in the trace" \
+		"exit $RC" "$(diff want.sorted got.sorted)"
+fi
+
+run summarize --summary-only "$SAMPLE"
+if [ "$RC" -eq 0 ] &&
+   [ "$(grep '^== session' stdout)" = "== session 1: no load_start in this trace
+== session 3: pid 4242, file /dev/fd/3, label my\x20demo
+== session 2: no load_start in this trace
+== session 4: pid 1234567, file /tmp/bad.bft" ] &&
+   [ "$(grep -c '^$' stdout)" -eq 3 ] &&
+   grep -qx '  lib libc.so.6: 1 (file 1, anon 0)' stdout; then
+	pass "summarize without a choice: every session, in order of first line"
+else
+	fail "summarize without a choice: every session, in order of first line" \
+		"exit $RC" "got:" "$OUT"
+fi
+
+run summarize --session 3 --summary-only --sessions "$SESSIONS" "$SAMPLE"
+if [ "$RC" -eq 0 ] &&
+   [ "$(tail -n 1 stdout)" = "dropped: 17 (the trace is incomplete)" ] &&
+   [ "$ERR" = "bft summarize: warning: 17 events of session 3 were dropped, the trace is incomplete; make the buffer bigger (this empties it): echo 8192 > /sys/kernel/debug/binfmt_trace/buffer_size_kb" ]; then
+	pass "summarize --sessions: dropped count, and a warning naming buffer_size_kb"
+else
+	fail "summarize --sessions: dropped count, and a warning" "exit $RC" \
+		"stdout: $(tail -n 1 stdout)" "stderr: $ERR"
+fi
+
+run summarize --session 4 --summary-only --sessions "$SESSIONS" "$SAMPLE"
+if [ "$RC" -eq 0 ] && [ "$(tail -n 1 stdout)" = "dropped: 0" ] &&
+   [ -z "$ERR" ]; then
+	pass "summarize --sessions: 'dropped: 0' and no warning"
+else
+	fail "summarize --sessions: 'dropped: 0' and no warning" \
+		"stdout: $(tail -n 1 stdout)" "stderr: $ERR"
+fi
+
+run summarize --pid 4099 --summary-only --sessions "$SESSIONS" "$SAMPLE"
+if [ "$RC" -eq 0 ] && [ "$(out_line 1)" = "== session 2: no load_start in this trace" ] &&
+   [ "$(grep -c '^== session' stdout)" -eq 1 ]; then
+	pass "summarize --pid finds a session through the sessions file"
+else
+	fail "summarize --pid finds a session through the sessions file" \
+		"exit $RC" "got:" "$OUT"
+fi
+
+{ cat "$SAMPLE"; printf 'not a trace line\n\n'; } >noisy.txt
+run summarize --session 3 --summary-only noisy.txt
+if [ "$RC" -eq 0 ] && [ "$OUT" = "$SUMMARY3" ] &&
+   [ "$ERR" = "bft summarize: noisy.txt: skipped 1 line that is not a trace event" ]; then
+	pass "summarize skips (and counts) lines that are not events"
+else
+	fail "summarize skips (and counts) lines that are not events" \
+		"exit $RC" "stderr: $ERR"
+fi
+
+check_err "summarize of a session that is not there: exit 2" 2 \
+	"bft summarize: $SAMPLE: no events of session 9" \
+	summarize --session 9 "$SAMPLE"
+check_rc "summarize without a file: exit 2" 2 summarize
+check_rc "summarize with two files: exit 2" 2 summarize "$SAMPLE" "$SAMPLE"
+check_rc "summarize --session 0: exit 2" 2 summarize --session 0 "$SAMPLE"
+check_rc "summarize --session abc: exit 2" 2 summarize --session abc "$SAMPLE"
+check_rc "summarize --pid with --session: exit 2" 2 \
+	summarize --pid 1 --session 1 "$SAMPLE"
+check_rc "summarize of a missing file: exit 1" 1 summarize no-such-trace
+
+# ------------------------------------------------------------------
+# run and trace: usage errors come before any other check
+
+run run
+if [ "$RC" -eq 2 ] && [[ $ERR == *"usage: bft run "* ]]; then
+	pass "run without a program: usage on stderr, exit 2"
+else
+	fail "run without a program: usage on stderr, exit 2" "exit $RC" \
+		"stderr: $ERR"
+fi
+check_rc "run --frobnicate: exit 2" 2 run --frobnicate -- /bin/true
+check_rc "run --label of 32 bytes: exit 2" 2 \
+	run --label 0123456789abcdef0123456789abcdef -- /bin/true
+run run --help
+if [ "$RC" -eq 0 ] && [[ $OUT == "usage: bft run "* ]]; then
+	pass "run --help: usage on stdout, exit 0"
+else
+	fail "run --help: usage on stdout, exit 0" "exit $RC"
+fi
+check_rc "trace with an operand: exit 2" 2 trace extra
+check_rc "trace --pid abc: exit 2" 2 trace --pid abc
+check_rc "trace --pid with --session: exit 2" 2 trace --pid 1 --session 1
+check_rc "trace --frobnicate: exit 2" 2 trace --frobnicate
+
+# as_root DESCRIPTION FUNCTION: the tests of FUNCTION, or one SKIP line
+# when not root (bft run and bft trace check for root before anything).
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$2"
+	else
+		pass "$1 # SKIP needs root"
+	fi
+}
+
+# ------------------------------------------------------------------
+# run and trace: what must be there before anything is traced
+
+NOT_ROOT="bft run: must be root to read /sys/kernel/debug/binfmt_trace"
+NOT_MOUNTED="bft run: debugfs is not mounted: mount -t debugfs none"
+NOT_LOADED="bft run: the binfmt_trace module is not loaded: insmod binfmt_trace.ko"
+
+if [ "$(id -u)" -ne 0 ]; then
+	check_err "run as a user: exit 1" 1 "$NOT_ROOT" run -- /bin/true
+elif command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$BFT" run -- /bin/true >stdout 2>stderr
+	RC=$?
+	if [ "$RC" -eq 1 ] && [ "$(<stderr)" = "$NOT_ROOT" ]; then
+		pass "run as a user: '$NOT_ROOT', exit 1"
+	else
+		fail "run as a user: exit 1 and a one-line reason" "exit $RC" \
+			"stderr: $(<stderr)"
+	fi
+else
+	pass "run as a user # SKIP needs setpriv"
+fi
+
+# With debugfs mounted in a private mount namespace: the module's check.
+test_module_not_loaded() {
+	mkdir -p realdbg
+	if ! unshare -m sh -c 'mount -t debugfs none "$1"' sh realdbg \
+		2>/dev/null; then
+		pass "run, debugfs mounted, no module # SKIP cannot mount debugfs here"
+		return
+	fi
+	unshare -m sh -c 'mount -t debugfs none "$1" &&
+		BFT_DEBUGFS=$1 exec "$2" run -- /bin/true' sh \
+		"$T/realdbg" "$BFT" >stdout 2>stderr
+	RC=$?
+	if [ "$RC" -eq 1 ] && [ "$(<stderr)" = "$NOT_LOADED" ]; then
+		pass "run, debugfs mounted, no module: '$NOT_LOADED', exit 1"
+	else
+		fail "run, debugfs mounted, no module: exit 1" "exit $RC" \
+			"stderr: $(<stderr)"
+	fi
+}
+
+# The host as it is: whichever of the two is missing comes first.
+test_host_as_it_is() {
+	if [ "$(stat -f -c %t /sys/kernel/debug 2>/dev/null)" = 64626720 ]; then
+		WANT=$NOT_LOADED
+	else
+		WANT="$NOT_MOUNTED /sys/kernel/debug"
+	fi
+	(unset BFT_DEBUGFS; "$BFT" run -- /bin/true >stdout 2>stderr)
+	RC=$?
+	if [ "$RC" -eq 1 ] && [ "$(<stderr)" = "$WANT" ]; then
+		pass "run -- /bin/true on this host: '$WANT', exit 1"
+	else
+		fail "run -- /bin/true on this host: exit 1" "exit $RC" \
+			"stderr: $(<stderr)" "want:   $WANT"
+	fi
+}
+
+test_missing_pieces() {
+	mkdir -p emptydbg
+	BFT_DEBUGFS=$T/emptydbg check_err \
+		"run, debugfs not mounted at BFT_DEBUGFS: exit 1" 1 \
+		"$NOT_MOUNTED $T/emptydbg" run -- /bin/true
+	BFT_DEBUGFS=$T/emptydbg check_err \
+		"trace, debugfs not mounted: the same message from trace" 1 \
+		"bft trace: debugfs is not mounted: mount -t debugfs none $T/emptydbg" \
+		trace
+	if [ -e /sys/module/binfmt_trace ]; then
+		pass "run without the module # SKIP binfmt_trace is loaded here"
+		return
+	fi
+	test_module_not_loaded
+	test_host_as_it_is
+}
+as_root "run and trace: debugfs and module checks" test_missing_pieces
+
+# ------------------------------------------------------------------
+# trace: a fake debugfs (BFT_DEBUGFS) whose trace_pipe is a regular file,
+# so that bft trace reads it to its end and stops
+
+mkdir -p fakedbg/binfmt_trace
+cp "$SAMPLE" fakedbg/binfmt_trace/trace_pipe
+cp "$SESSIONS" fakedbg/binfmt_trace/sessions
+echo 1 >fakedbg/binfmt_trace/enable
+echo 2048 >fakedbg/binfmt_trace/buffer_size_kb
+
+# ftrace: run bft with the fake debugfs
+ftrace() {
+	BFT_DEBUGFS=$T/fakedbg run "$@"
+}
+
+test_trace() {
+	ftrace trace --raw
+	check "trace --raw without a filter: every line, byte for byte" \
+		cmp -s stdout "$SAMPLE"
+
+	ftrace trace --raw --session 3
+	if [ "$RC" -eq 0 ] && [ "$OUT" = "$(grep ' session=3 ' "$SAMPLE")" ]; then
+		pass "trace --raw --session 3: that session's lines, in order read"
+	else
+		fail "trace --raw --session 3" "exit $RC" "got:" "$OUT"
+	fi
+
+	ftrace trace --raw --pid 4242
+	if [ "$RC" -eq 0 ] && [ "$OUT" = "$(grep ' session=3 ' "$SAMPLE")" ]; then
+		pass "trace --pid 4242: its session, the forked child's lines too"
+	else
+		fail "trace --pid 4242: its session, the forked child's lines too" \
+			"exit $RC" "got:" "$OUT"
+	fi
+
+	ftrace trace --raw --pid 4099
+	if [ "$RC" -eq 0 ] && [ "$OUT" = "$(grep ' session=2 ' "$SAMPLE")" ]; then
+		pass "trace --pid: a session found in the sessions file"
+	else
+		fail "trace --pid: a session found in the sessions file" \
+			"exit $RC" "got:" "$OUT"
+	fi
+
+	: >fakedbg/binfmt_trace/sessions
+	ftrace trace --raw --pid 4100
+	if [ "$RC" -eq 0 ] && [ "$OUT" = "$(grep -- '-4100 ' "$SAMPLE")" ]; then
+		pass "trace --pid: lines whose tid is PID, without a load_start"
+	else
+		fail "trace --pid: lines whose tid is PID, without a load_start" \
+			"exit $RC" "got:" "$OUT"
+	fi
+
+	ftrace trace --pid 4001
+	if [ "$RC" -eq 0 ] && [ "$OUT" = "S1 +0.000000 4001    page_fault  since=5000100200 addr=0x7ffd2a1c3ff8 ip=0x7f3b1c2d4e10 access=write mode=user obj=stack seg=- off=- file=- result=minor cache=- lat=1200" ]; then
+		pass "trace: readable form 'S<session> +time tid event fields'"
+	else
+		fail "trace: readable form 'S<session> +time tid event fields'" \
+			"exit $RC" "got:" "$OUT"
+	fi
+
+	ftrace trace
+	if [ "$RC" -eq 0 ] &&
+	   [ "$(wc -l <stdout)" -eq "$(wc -l <"$SAMPLE")" ] &&
+	   [ "$(grep -m1 '^S4 ' stdout)" = "S4 +0.000000 1234567 load_start  pid=1234567 file=/tmp/bad.bft interp=- argc=1 envc=0 label=- flags=0x2 elf_offset=0x1000 elf_size=0x2000 type=EXEC phnum=1 entry=0x401000" ] &&
+	   [ "$(grep '^S2 ' stdout | tail -n 1)" = "S2 +0.000950 4100    mm_exit     mms_left=0" ]; then
+		pass "trace: times count from each session's first line"
+	else
+		fail "trace: times count from each session's first line" \
+			"exit $RC" "got:" "$OUT"
+	fi
+
+	echo 0 >fakedbg/binfmt_trace/enable
+	ftrace trace --session 4
+	if [ "$RC" -eq 0 ] && [ "$ERR" = "bft trace: warning: recording is off: echo 1 > $T/fakedbg/binfmt_trace/enable" ]; then
+		pass "trace warns when recording is off"
+	else
+		fail "trace warns when recording is off" "stderr: $ERR"
+	fi
+	echo 1 >fakedbg/binfmt_trace/enable
+
+	# SIGINT ends bft trace with status 0: a FIFO that never reaches its end.
+	rm fakedbg/binfmt_trace/trace_pipe
+	mkfifo fakedbg/binfmt_trace/trace_pipe
+	exec 7<>fakedbg/binfmt_trace/trace_pipe
+	BFT_DEBUGFS=$T/fakedbg "$BFT" trace --session 3 >fifo.out 2>fifo.err 7>&- &
+	TRACE_PID=$!
+	grep -m3 ' session=3 ' "$SAMPLE" >&7
+	for _ in $(seq 100); do
+		[ "$(wc -l <fifo.out)" -ge 3 ] && break
+		sleep 0.05
+	done
+	kill -INT "$TRACE_PID"
+	wait "$TRACE_PID"
+	RC=$?
+	exec 7>&-
+	if [ "$RC" -eq 0 ] && [ "$(wc -l <fifo.out)" -eq 3 ] &&
+	   [[ $(head -n 1 fifo.out) == "S3 +0.000000 4242    load_start  pid=4242 "* ]]; then
+		pass "trace prints lines as they come and exits 0 on SIGINT"
+	else
+		fail "trace prints lines as they come and exits 0 on SIGINT" \
+			"exit $RC" "output: $(cat fifo.out fifo.err)"
+	fi
+	rm fakedbg/binfmt_trace/trace_pipe
+	: >fakedbg/binfmt_trace/trace_pipe
+}
+as_root "trace with a fake debugfs" test_trace
+
+# ------------------------------------------------------------------
+# run: programs that cannot be run.  With the fake debugfs the checks
+# pass; without the module the kernel refuses the wrapped image with
+# ENOEXEC.
+
+test_run_cannot_execute() {
+	if [ -e /sys/module/binfmt_trace ]; then
+		pass "run of programs that cannot run # SKIP binfmt_trace is loaded here"
+		return
+	fi
+	ftrace run -- no-such-program-here
+	if [ "$RC" -eq 127 ] &&
+	   [ "$ERR" = "bft run: cannot execute no-such-program-here: No such file or directory" ]; then
+		pass "run of a program not in PATH: exit 127"
+	else
+		fail "run of a program not in PATH: exit 127" "exit $RC" \
+			"stderr: $ERR"
+	fi
+
+	chmod 0755 script
+	ftrace run -- ./script
+	if [ "$RC" -eq 126 ] && [[ $ERR == "bft run: cannot execute ./script: not an ELF file"* ]]; then
+		pass "run of a script: exit 126, 'not an ELF file'"
+	else
+		fail "run of a script: exit 126, 'not an ELF file'" "exit $RC" \
+			"stderr: $ERR"
+	fi
+
+	mkdir -p bin
+	cp /bin/true bin/mytrue
+	cp /bin/true bin/notexec && chmod 0644 bin/notexec
+	PATH=$T/bin ftrace run -- mytrue
+	if [ "$RC" -eq 126 ] &&
+	   [ "$ERR" = "bft run: cannot execute mytrue: Exec format error" ]; then
+		pass "run finds PROG in PATH; without the module exec gives ENOEXEC: 126"
+	else
+		fail "run finds PROG in PATH; exec without the module: 126" \
+			"exit $RC" "stderr: $ERR"
+	fi
+	PATH=$T/bin ftrace run -- notexec
+	if [ "$RC" -eq 126 ] &&
+	   [ "$ERR" = "bft run: cannot execute notexec: Permission denied" ]; then
+		pass "run of a PATH entry without x bits: 126, Permission denied"
+	else
+		fail "run of a PATH entry without x bits: 126, Permission denied" \
+			"exit $RC" "stderr: $ERR"
+	fi
+
+	cp prog.bft wrapped.bft && chmod 0755 wrapped.bft
+	ftrace run --label x -- ./wrapped.bft
+	if [ "$RC" -eq 2 ] && [[ $ERR == *"already wrapped"* ]]; then
+		pass "run --label of an already wrapped file: exit 2"
+	else
+		fail "run --label of an already wrapped file: exit 2" \
+			"exit $RC" "stderr: $ERR"
+	fi
+
+	ftrace run --trace-out no-such-dir/out -- /bin/true
+	if [ "$RC" -eq 1 ] && [[ $ERR == *"no-such-dir/out: cannot open: No such file or directory" ]]; then
+		pass "run --trace-out into a missing directory: exit 1 before running"
+	else
+		fail "run --trace-out into a missing directory: exit 1" \
+			"exit $RC" "stderr: $ERR"
+	fi
+}
+as_root "run of programs that cannot run" test_run_cannot_execute
+
+run help
+if [[ $OUT == *"bft run "*"bft trace "*"bft summarize "* ]]; then
+	pass "help lists run, trace and summarize"
+else
+	fail "help lists run, trace and summarize" "got: $OUT"
+fi
 
 # ------------------------------------------------------------------
 

@@ -1,0 +1,663 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run.c - bft run: wrap a program in memory, run it, and report what
+ * binfmt_trace recorded about its exec and its page faults.
+ *
+ *   1. check root, debugfs and the module; open trace_pipe, so that
+ *      nothing the child does is missed;
+ *   2. find PROG like execvp(); an already wrapped PROG runs where it is
+ *      (its own page cache is the one traced); any other ELF is wrapped
+ *      (the code of bft wrap) into $TMPDIR/bft-run.XXXXXX/<its name>, so
+ *      that file= and comm look like the program's own;
+ *   3. fork; the child execs it; the parent keeps the lines of the
+ *      child's session while it runs: the session whose load_start says
+ *      pid=<child>, or failing that the sessions file's line for it;
+ *   4. after waitpid(), read until the session has gone quiet;
+ *   5. print the report, and exit as the program did.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bft.h"
+#include "trace_dir.h"
+#include "trace_parse.h"
+#include "trace_report.h"
+
+extern char **environ;
+
+/* Exit statuses of a program that could not be run, as a shell's. */
+#define EXIT_CANNOT_EXEC	126
+#define EXIT_NOT_FOUND		127
+
+/* Once the program is gone: how long its session must be quiet. */
+#define QUIET_US		(100 * 1000)
+/* ... or, with load_end still missing, how long to wait for it. */
+#define QUIET_NO_END_US		(1000 * 1000)
+/* ... and at most, for descendants that keep faulting. */
+#define DRAIN_MAX_US		(5 * 1000 * 1000)
+/* Lines of unknown sessions kept until the child's session is known. */
+#define PENDING_MAX		(1024 * 1024)
+
+struct run {
+	const char		*prog;		/* as typed */
+	char			**argv;		/* prog and its arguments */
+	char			*path;		/* PROG found in $PATH */
+	char			*exec_path;	/* what the child execs */
+	char			*temp_dir;	/* holding exec_path, or NULL */
+	struct hdr		hdr;
+	const char		*trace_out_path;
+	FILE			*trace_out;
+	struct report_opts	report;
+	struct trace_dir	dir;
+
+	pid_t			child;
+	int			exec_errno;	/* 0: the exec worked */
+	bool			reaped;
+	uint64_t		reaped_us;
+	bool			emptied;	/* trace_pipe, since reaped */
+	int			status;		/* from waitpid() */
+	unsigned long		session;	/* 0 until known */
+	bool			load_end;
+	uint64_t		last_line_us;	/* of the session */
+	struct session_lines	lines;		/* the session's */
+	struct session_lines	pending;	/* read before it was known */
+	struct session_info	counts;		/* its line in sessions */
+	bool			has_counts;
+};
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ------------------------------------------------------------------ */
+/* Finding and wrapping the program                                    */
+
+static bool is_executable_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       access(path, X_OK) == 0;
+}
+
+/*
+ * PROG as execvp() would find it: as given if it has a slash, else the
+ * first executable regular file of that name in $PATH.  Returns a
+ * malloc'ed path, or NULL with errno set.
+ */
+static char *find_program(const char *prog)
+{
+	const char *path = getenv("PATH"), *dir, *end;
+	int err = ENOENT;
+	char *candidate;
+
+	if (strchr(prog, '/'))
+		return xstrdup(prog);
+	if (!*prog) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (!path)
+		path = "/bin:/usr/bin";
+	for (dir = path; ; dir = end + 1) {
+		end = strchrnul(dir, ':');
+		if (asprintf(&candidate, "%.*s/%s", end == dir ? 1 : (int)(end - dir),
+			     end == dir ? "." : dir, prog) < 0)
+			return NULL;
+		if (is_executable_file(candidate))
+			return candidate;
+		if (access(candidate, F_OK) == 0)
+			err = EACCES;
+		free(candidate);
+		if (!*end)
+			break;
+	}
+	errno = err;
+	return NULL;
+}
+
+/* A shell's exit status for a program it could not run. */
+static int exec_failure_status(int err)
+{
+	return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+}
+
+/* "bft run: cannot execute PROG: why", and the shell's exit status. */
+static int cannot_execute(const struct run *r, int err, const char *why)
+{
+	fprintf(stderr, "bft run: cannot execute %s: %s\n", r->prog,
+		why ? why : strerror(err));
+	return exec_failure_status(err);
+}
+
+/* Read the program into @b, checking it the way execve() would. */
+static int read_program(struct run *r, struct blob *b)
+{
+	const char *what;
+	struct stat st;
+	char *path;
+	int ret = EXIT_OK;
+
+	memset(b, 0, sizeof(*b));
+	path = find_program(r->prog);
+	if (!path)
+		return cannot_execute(r, errno, NULL);
+	r->path = path;
+	if (stat(path, &st) < 0)
+		ret = cannot_execute(r, errno, NULL);
+	else if (S_ISDIR(st.st_mode))
+		ret = cannot_execute(r, EISDIR, NULL);
+	else if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+		ret = cannot_execute(r, EACCES, NULL);
+	else if (read_file(path, b, &what) < 0)
+		ret = cannot_execute(r, errno, NULL);
+	return ret;
+}
+
+/* @w's bytes in a new file descriptor to exec, or -1 with errno set. */
+static int write_image(int fd, const struct wrapped *w)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (write_all(fd, w->chunks[i].data, w->chunks[i].len) < 0)
+			return -1;
+	return 0;
+}
+
+/* The exec has happened (or failed): the wrapped copy is not needed. */
+static void remove_temp_image(struct run *r)
+{
+	if (!r->temp_dir)
+		return;
+	unlink(r->exec_path);
+	rmdir(r->temp_dir);
+	free(r->temp_dir);
+	r->temp_dir = NULL;
+}
+
+/*
+ * Write the wrapped image to $TMPDIR/bft-run.XXXXXX/NAME, NAME being the
+ * program's own, mode 0700.  The directory is private; both go once the
+ * child has exec'd (remove_temp_image()).
+ */
+static int temp_image(struct run *r, const struct wrapped *w)
+{
+	const char *tmpdir = getenv("TMPDIR"), *base = strrchr(r->path, '/');
+	int fd, saved;
+
+	if (!tmpdir || !*tmpdir)
+		tmpdir = "/tmp";
+	if (asprintf(&r->temp_dir, "%s/bft-run.XXXXXX", tmpdir) < 0) {
+		r->temp_dir = NULL;
+		return -1;
+	}
+	if (!mkdtemp(r->temp_dir) ||
+	    asprintf(&r->exec_path, "%s/%s", r->temp_dir,
+		     base ? base + 1 : r->path) < 0) {
+		saved = errno;
+		free(r->temp_dir);
+		r->temp_dir = NULL;
+		errno = saved;
+		return -1;
+	}
+	fd = open(r->exec_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+	if (fd >= 0 && write_image(fd, w) == 0 && close(fd) == 0)
+		return 0;
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	remove_temp_image(r);
+	errno = saved;
+	return -1;
+}
+
+/* The program, wrapped, at r->exec_path; or an error printed and returned. */
+static int prepare_image(struct run *r)
+{
+	struct wrapped w;
+	struct blob b;
+	const char *why;
+	int ret;
+
+	ret = read_program(r, &b);
+	if (ret)
+		goto out;
+	why = check_elf_input(&b);
+	if (why && !strcmp(why, "already wrapped")) {
+		if (r->hdr.flags || r->hdr.label[0]) {
+			fprintf(stderr, "bft run: %s is already wrapped: "
+				"--label and --no-*-events cannot change it\n",
+				r->prog);
+			ret = EXIT_BAD;
+			goto out;
+		}
+		r->exec_path = xstrdup(r->path);
+		goto out;
+	} else if (why) {
+		ret = cannot_execute(r, ENOEXEC, "not an ELF file (bft run "
+				     "traces ELF programs; for a script, run "
+				     "its interpreter)");
+		goto out;
+	} else {
+		wrap_image(&b, &r->hdr, &w);
+	}
+	if (temp_image(r, &w) < 0) {
+		fprintf(stderr, "bft run: cannot make the wrapped image of "
+			"%s: %s\n", r->prog, strerror(errno));
+		ret = EXIT_IO;
+	}
+out:
+	free(b.data);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Starting the child                                                  */
+
+/*
+ * Fork and exec r->exec_path in the child.  Returns once the exec has happened or
+ * failed; r->exec_errno says which.  SIGINT and SIGQUIT are ignored here
+ * while the program runs, as a shell does, so that ^C stops the program
+ * and bft still reports.
+ */
+static int start_child(struct run *r)
+{
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	int pipefd[2], err = 0;
+	ssize_t n;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return io_error("pipe", "cannot create");
+	fflush(NULL);
+	sigaction(SIGINT, &ignore, &old_int);
+	sigaction(SIGQUIT, &ignore, &old_quit);
+	r->child = fork();
+	if (r->child < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return io_error("fork", "cannot start the program");
+	}
+	if (r->child == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		execve(r->exec_path, r->argv, environ);
+		err = errno;
+		if (write(pipefd[1], &err, sizeof(err)) != sizeof(err))
+			_exit(EXIT_CANNOT_EXEC);
+		_exit(exec_failure_status(err));
+	}
+	close(pipefd[1]);
+	do {
+		n = read(pipefd[0], &err, sizeof(err));
+	} while (n < 0 && errno == EINTR);
+	close(pipefd[0]);
+	r->exec_errno = n == sizeof(err) ? err : 0;
+	return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Following the child's session                                       */
+
+static void keep_line(struct run *r, const char *line,
+		      const struct trace_event *ev)
+{
+	session_lines_add(&r->lines, line);
+	if (r->trace_out)
+		fprintf(r->trace_out, "%s\n", line);
+	if (!strcmp(ev->name, "load_end"))
+		r->load_end = true;
+	r->last_line_us = now_us();
+}
+
+/* The session is known now: keep what was read for it before. */
+static void session_found(struct run *r, unsigned long session)
+{
+	struct trace_event ev;
+	char *copy;
+	size_t i;
+
+	r->session = session;
+	for (i = 0; i < r->pending.n; i++) {
+		copy = xstrdup(r->pending.lines[i]);
+		if (trace_parse_line(copy, &ev) == 0 && ev.session == session)
+			keep_line(r, r->pending.lines[i], &ev);
+		free(copy);
+	}
+	session_lines_free(&r->pending);
+}
+
+static bool starts_child_session(const struct run *r,
+				 const struct trace_event *ev)
+{
+	int64_t pid;
+
+	return !strcmp(ev->name, "load_start") &&
+	       trace_get_s64(ev, "pid", &pid) && pid == r->child;
+}
+
+/* line_fn for trace_pipe. */
+static void on_line(void *arg, char *line)
+{
+	struct run *r = arg;
+	struct trace_event ev;
+	char *copy = xstrdup(line);
+
+	if (trace_parse_line(copy, &ev) < 0 || !ev.session)
+		goto out;
+	if (!r->session && starts_child_session(r, &ev)) {
+		session_found(r, ev.session);
+		keep_line(r, line, &ev);
+	} else if (!r->session) {
+		if (r->pending.n < PENDING_MAX)
+			session_lines_add(&r->pending, line);
+	} else if (ev.session == r->session) {
+		keep_line(r, line, &ev);
+	}
+out:
+	free(copy);
+}
+
+/*
+ * Without a load_start (--no-load-events, or dropped), the sessions file
+ * still has a line with the child's pid; the newest such is ours.
+ */
+static void find_session_by_pid(struct run *r)
+{
+	struct session_info *list;
+	unsigned long best = 0;
+	char path[PATH_MAX];
+	size_t n, i;
+
+	if (sessions_read(trace_dir_file(&r->dir, "sessions", path),
+			  &list, &n) < 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (list[i].pid == r->child && list[i].id > best)
+			best = list[i].id;
+	free(list);
+	if (best)
+		session_found(r, best);
+}
+
+static void reap_child(struct run *r, int flags)
+{
+	if (!r->reaped && waitpid(r->child, &r->status, flags) == r->child) {
+		r->reaped = true;
+		r->reaped_us = now_us();
+	}
+}
+
+/*
+ * Whether everything of the session has been read.  The child's own
+ * events were all written before waitpid() saw it exit, so once
+ * trace_pipe has been emptied after that, only those of its children
+ * can still come: wait for the session to be quiet (QUIET_*).
+ */
+static bool drained(const struct run *r, const struct line_reader *reader)
+{
+	uint64_t now = now_us();
+	uint64_t since = r->last_line_us > r->reaped_us ? r->last_line_us :
+							  r->reaped_us;
+	uint64_t quiet = now - since;
+
+	if (reader->eof || now - r->reaped_us >= DRAIN_MAX_US)
+		return true;
+	if (!r->emptied || quiet < QUIET_US)
+		return false;
+	if (r->load_end || (r->hdr.flags & BFT_FLAG_NO_LOAD_EVENTS))
+		return true;
+	return quiet >= QUIET_NO_END_US;
+}
+
+/*
+ * Read trace_pipe until the child has exited (or was never started) and
+ * its session has been read to the end.
+ */
+static int follow_child(struct run *r, struct line_reader *reader)
+{
+	struct pollfd pfd = { .fd = reader->fd, .events = POLLIN };
+	uint64_t looked_us = 0;
+	int more;
+
+	for (;;) {
+		if (poll(&pfd, 1, 20) < 0 && errno != EINTR)
+			return io_error("trace_pipe", "cannot poll");
+		more = line_reader_fill(reader, on_line, r);
+		if (more < 0)
+			return io_error("trace_pipe", "cannot read");
+		/* Emptied after the exit: reap first, then read to EAGAIN. */
+		if (r->reaped && !more)
+			r->emptied = true;
+		reap_child(r, WNOHANG);
+		if (!r->session && now_us() - looked_us >= QUIET_US) {
+			find_session_by_pid(r);
+			looked_us = now_us();
+		}
+		if (r->reaped && drained(r, reader))
+			return EXIT_OK;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Reporting                                                           */
+
+static void describe_status(const struct run *r, char *buf, size_t len)
+{
+	if (r->exec_errno)
+		snprintf(buf, len, "exec failed: %s", strerror(r->exec_errno));
+	else if (WIFEXITED(r->status))
+		snprintf(buf, len, "exited with status %d",
+			 WEXITSTATUS(r->status));
+	else if (WIFSIGNALED(r->status))
+		snprintf(buf, len, "killed by signal %d (%s)%s",
+			 WTERMSIG(r->status), strsignal(WTERMSIG(r->status)),
+			 WCOREDUMP(r->status) ? ", core dumped" : "");
+	else
+		snprintf(buf, len, "status 0x%x", r->status);
+}
+
+/* The session's line of the sessions file: dropped=, events=. */
+static void read_session_counts(struct run *r)
+{
+	struct session_info *list;
+	char path[PATH_MAX];
+	size_t n, i;
+
+	if (sessions_read(trace_dir_file(&r->dir, "sessions", path),
+			  &list, &n) < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (list[i].id == r->session) {
+			r->counts = list[i];
+			r->has_counts = true;
+		}
+	}
+	free(list);
+	r->report.has_dropped = r->has_counts && r->counts.has_dropped;
+	r->report.dropped = r->counts.dropped;
+}
+
+/*
+ * Once every traced mm of the session is gone, the kernel has written
+ * all of its events= to the buffer; fewer lines read means that another
+ * reader of trace_pipe took the rest.
+ */
+static void warn_incomplete(const struct run *r)
+{
+	char path[PATH_MAX];
+
+	if (r->report.has_dropped)
+		warn_dropped("run", r->session, r->report.dropped,
+			     trace_dir_file(&r->dir, "buffer_size_kb", path),
+			     trace_dir_buffer_kb(&r->dir));
+	if (r->has_counts && r->counts.ended && r->counts.has_events &&
+	    r->lines.n < r->counts.events)
+		fprintf(stderr, "bft run: warning: read %zu of the %" PRIu64
+			" events of session %lu: is something else reading "
+			"trace_pipe?\n", r->lines.n, r->counts.events,
+			r->session);
+}
+
+static int report(struct run *r)
+{
+	char status[128], *header;
+
+	describe_status(r, status, sizeof(status));
+	if (!r->session && r->exec_errno)
+		return EXIT_OK;
+	if (!r->session) {
+		fprintf(stderr, "bft run: warning: no trace of pid %d (%s); "
+			"is recording on, and is nothing else reading "
+			"trace_pipe?\n", (int)r->child, status);
+		return EXIT_OK;
+	}
+	read_session_counts(r);
+	if (asprintf(&header, "== bft run %s: pid %d, session %lu, %s",
+		     r->prog, (int)r->child, r->session, status) < 0)
+		return io_error("<stdout>", "cannot write");
+	report_print(stdout, &r->lines, header, &r->report);
+	free(header);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		return io_error("<stdout>", "cannot write");
+	warn_incomplete(r);
+	return EXIT_OK;
+}
+
+/* The program's exit status, as a shell gives it. */
+static int program_status(const struct run *r)
+{
+	if (r->exec_errno)
+		return exec_failure_status(r->exec_errno);
+	if (WIFSIGNALED(r->status))
+		return 128 + WTERMSIG(r->status);
+	return WEXITSTATUS(r->status);
+}
+
+/* ------------------------------------------------------------------ */
+/* bft run                                                             */
+
+static int parse_run_args(const struct cmd *cmd, int argc, char **argv,
+			  struct run *r)
+{
+	static const struct option opts[] = {
+		{ "trace-out",		required_argument,	NULL, OPT_TRACE_OUT },
+		{ "label",		required_argument,	NULL, OPT_LABEL },
+		{ "no-load-events",	no_argument,		NULL, OPT_NO_LOAD },
+		{ "no-fault-events",	no_argument,		NULL, OPT_NO_FAULT },
+		{ "raw",		no_argument,		NULL, OPT_RAW },
+		{ "summary-only",	no_argument,		NULL, OPT_SUMMARY_ONLY },
+		{ "help",		no_argument,		NULL, OPT_HELP },
+		{ }
+	};
+	int c, ret = EXIT_OK;
+
+	hdr_init(&r->hdr);
+	while ((c = next_opt_until_operand(cmd, argc, argv, opts, &ret)) >= 0) {
+		switch (c) {
+		case OPT_TRACE_OUT:
+			r->trace_out_path = optarg;
+			break;
+		case OPT_LABEL:
+			ret = hdr_set_label(cmd, &r->hdr, optarg);
+			if (ret)
+				return ret;
+			break;
+		case OPT_NO_LOAD:
+			r->hdr.flags |= BFT_FLAG_NO_LOAD_EVENTS;
+			break;
+		case OPT_NO_FAULT:
+			r->hdr.flags |= BFT_FLAG_NO_FAULT_EVENTS;
+			break;
+		case OPT_RAW:
+			r->report.raw = true;
+			break;
+		case OPT_SUMMARY_ONLY:
+			r->report.summary_only = true;
+			break;
+		}
+	}
+	if (c == -2)
+		return ret;
+	if (optind == argc)
+		return usage_error(cmd, "missing program");
+	r->prog = argv[optind];
+	r->argv = argv + optind;
+	return EXIT_OK;
+}
+
+/* Run the program and follow it, with trace_pipe already open. */
+static int run_traced(struct run *r, struct line_reader *reader)
+{
+	int ret;
+
+	ret = prepare_image(r);
+	if (ret)
+		return ret;
+	ret = start_child(r);
+	remove_temp_image(r);
+	if (ret)
+		return ret;
+	if (r->exec_errno)
+		reap_child(r, 0);
+	ret = follow_child(r, reader);
+	if (ret)
+		return ret;
+	ret = report(r);
+	if (r->exec_errno)
+		return cannot_execute(r, r->exec_errno, NULL);
+	return ret ? ret : program_status(r);
+}
+
+int cmd_run(const struct cmd *cmd, int argc, char **argv)
+{
+	struct line_reader reader = { .fd = -1 };
+	struct run r = { 0 };
+	int ret;
+
+	ret = parse_run_args(cmd, argc, argv, &r);
+	if (ret)
+		return ret;
+	ret = trace_dir_find(cmd->name, &r.dir);
+	if (ret)
+		return ret;
+	trace_dir_warn_disabled(cmd->name, &r.dir);
+	if (r.trace_out_path) {
+		r.trace_out = fopen(r.trace_out_path, "we");
+		if (!r.trace_out)
+			return io_error(r.trace_out_path, "cannot open");
+	}
+	reader.fd = trace_dir_open_pipe(cmd->name, &r.dir);
+	if (reader.fd < 0)
+		ret = EXIT_IO;
+	else
+		ret = run_traced(&r, &reader);
+	/* A trace file that is not complete must not look like success. */
+	if (r.trace_out && (ferror(r.trace_out) | fclose(r.trace_out)))
+		ret = io_error(r.trace_out_path, "cannot write");
+	if (reader.fd >= 0)
+		close(reader.fd);
+	line_reader_free(&reader);
+	session_lines_free(&r.lines);
+	session_lines_free(&r.pending);
+	remove_temp_image(&r);
+	free(r.exec_path);
+	free(r.path);
+	return ret;
+}
