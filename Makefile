@@ -8,6 +8,7 @@
 #   make setup           install packages, fetch kernels (idempotent)
 #   make check           every test on both kernels; ends "N passed, N failed"
 #   make demo            boot the 6.12 VM and show what the module does
+#   make bench [KVER=6.1] what tracing costs, in guest time (VM, -icount)
 #   make vm [KVER=6.1]   interactive shell in the VM, module loaded
 #   make clean
 
@@ -28,7 +29,7 @@ endif
 MODSRC	:= Kbuild $(wildcard $(TOP)/*.c $(TOP)/*.h)
 BUILD	:= $(TOP)/build/$(or $(KVER),local)
 
-.PHONY: all module bft setup check demo vm clean
+.PHONY: all module bft setup check demo bench vm clean
 
 all: module bft
 
@@ -51,6 +52,10 @@ check: setup
 
 demo: setup
 	@bash qemu/run --kver 6.12 --mode demo
+
+bench: setup
+	@bash qemu/run --kver $(or $(KVER),6.12) --mode demo --icount \
+		--script qemu/bench.sh --timeout 1800
 
 vm: setup
 	@bash qemu/run --kver $(or $(KVER),6.12) --mode shell

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# demo.sh - what binfmt_trace does today, run inside the VM by 'make demo'.
+# demo.sh - what binfmt_trace does, run inside the VM by 'make demo'.
 # Everything printed here is produced live in the guest.
 set -e
 step() { printf '\n== %s\n' "$*"; }
@@ -9,17 +9,31 @@ step() { printf '\n== %s\n' "$*"; }
 step "kernel $(uname -r); binfmt_trace is loaded:"
 grep binfmt_trace /proc/modules
 
+# The hello world and its libc sit on the ext4 disk, so that their pages
+# go through the page cache and filemap_fault(); in the initramfs they
+# would be shmem pages, always present.
+mkdir -p /mnt/disk/lib
+cp /selftests/progs/hello-dynamic /mnt/disk/hello
+cp /lib/x86_64-linux-gnu/libc.so.6 /mnt/disk/lib/
+export LD_LIBRARY_PATH=/mnt/disk/lib
+
 step "a glibc-dynamic hello world, loaded by the kernel's own ELF loader:"
-cp /selftests/progs/hello-dynamic /tmp/hello
-/tmp/hello
+/mnt/disk/hello
 
-step "bft wrap /tmp/hello /tmp/hello.bft; bft info /tmp/hello.bft"
-bft wrap --label demo-hello /tmp/hello /tmp/hello.bft
-bft info /tmp/hello.bft
+step "bft wrap --label demo-hello /mnt/disk/hello /mnt/disk/hello.bft; bft info"
+bft wrap --label demo-hello /mnt/disk/hello /mnt/disk/hello.bft
+bft info /mnt/disk/hello.bft
 
-step "the wrapped hello, loaded by binfmt_trace (ld.so and libc included):"
-/tmp/hello.bft
+step "cold page cache (sync; echo 3 > drop_caches), then: bft run -- /mnt/disk/hello.bft"
+sync
+echo 3 > /proc/sys/vm/drop_caches
+bft run --trace-out /tmp/hello.trace -- /mnt/disk/hello.bft
 
-step "a wrapped program's view of itself: its auxv and /proc/self/maps"
-bft wrap /selftests/progs/probe-dynamic-pie /tmp/probe.bft
-/tmp/probe.bft | grep -E '^(auxv|map) '
+step "again, its pages now in the page cache: bft run --summary-only"
+bft run --summary-only -- /mnt/disk/hello.bft
+
+step "/sys/kernel/debug/binfmt_trace/sessions"
+cat /sys/kernel/debug/binfmt_trace/sessions
+
+step "/sys/kernel/debug/binfmt_trace/stats"
+cat /sys/kernel/debug/binfmt_trace/stats

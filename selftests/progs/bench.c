@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench - the workloads of qemu/bench.sh; prints guest nanoseconds.
+ *
+ *   bench faults PAGES ROUNDS   map PAGES anonymous pages, write each,
+ *                               unmap; ROUNDS times
+ *   bench spawn N PROG          fork, execve PROG, wait; N times
+ *   bench sleep                 sleep until killed (keeps a traced
+ *                               process alive, hence the probes armed)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int faults(long pages, int rounds)
+{
+	long long start = now_ns();
+	volatile char *p;
+	long i;
+	int r;
+
+	for (r = 0; r < rounds; r++) {
+		p = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return 1;
+		for (i = 0; i < pages; i++)
+			p[i * 4096] = 1;
+		munmap((void *)p, pages * 4096);
+	}
+	printf("%lld\n", now_ns() - start);
+	return 0;
+}
+
+static int spawn(int n, char *prog)
+{
+	char *argv[] = { prog, NULL };
+	long long start = now_ns();
+	int i, status;
+	pid_t pid;
+
+	for (i = 0; i < n; i++) {
+		pid = fork();
+		if (pid < 0)
+			return 1;
+		if (!pid) {
+			execv(prog, argv);
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) != pid || status)
+			return 1;
+	}
+	printf("%lld\n", now_ns() - start);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "faults"))
+		return faults(atol(argv[2]), atoi(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "spawn"))
+		return spawn(atoi(argv[2]), argv[3]);
+	if (argc == 2 && !strcmp(argv[1], "sleep"))
+		for (;;)
+			pause();
+	fprintf(stderr, "usage: bench faults PAGES ROUNDS | spawn N PROG | sleep\n");
+	return 2;
+}
