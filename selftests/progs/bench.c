@@ -8,6 +8,7 @@
  *   bench sleep                 sleep until killed (keeps a traced
  *                               process alive, hence the probes armed)
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,8 @@ static int spawn(int n, char *prog)
 		if (pid < 0)
 			return 1;
 		if (!pid) {
+			/* Only bench's own number goes to stdout. */
+			dup2(open("/dev/null", O_WRONLY), STDOUT_FILENO);
 			execv(prog, argv);
 			_exit(127);
 		}
