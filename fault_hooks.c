@@ -6,8 +6,8 @@
  * right after the point of no return and by fork (the task_newtask
  * tracepoint) when a traced mm is copied; it leaves the table when the mm
  * is torn down (a probe on exit_mmap).  The probes are registered when the
- * first traced load starts and unregistered a second after the last traced
- * mm is gone, so processes run untraced at full speed the rest of the time.
+ * first traced load starts and unregistered ten seconds after the last
+ * traced mm is gone, so processes run untraced at full speed the rest of the time.
  *
  * While armed, every handle_mm_fault() in the system passes the entry
  * handler; the filter is one load and compare (mm->binfmt is ours), then
@@ -34,8 +34,12 @@
 #include "session.h"
 #include "trace.h"
 
-/* A second of quiet before the probes come out. */
-#define BFT_DISARM_DELAY	HZ
+/*
+ * Ten seconds of quiet before the probes come out: registering and
+ * removing them patches kernel text, so a run of short traced programs
+ * should not do it once each.
+ */
+#define BFT_DISARM_DELAY	(10 * HZ)
 /* handle_mm_fault() calls of traced tasks in flight at once. */
 #define BFT_MAXACTIVE		512
 #define BFT_INFLIGHT_BITS	9
