@@ -4,7 +4,8 @@
  * its own re-implementation of load_elf_binary() and records every step.
  *
  * This file holds the module's lifetime: registering the binary format and
- * creating /sys/kernel/debug/binfmt_trace/.  The loader is in loader.c,
+ * creating /sys/kernel/debug/binfmt_trace/.  Who is traced (exec marks,
+ * the users parameter) is in control.c.  The loader is in loader.c,
  * the events in trace.h, their buffer and files in trace_buf.c and
  * trace_fs.c, the page fault probes in fault_hooks.c.
  * Core dumps of the tasks we load are written by binfmt_elf's own dumper,
@@ -17,6 +18,7 @@
 #include <linux/module.h>
 
 #include "binfmt_trace.h"
+#include "control.h"
 #include "ksyms.h"
 #include "session.h"
 #include "trace.h"
@@ -71,8 +73,12 @@ static int __init binfmt_trace_init(void)
 	ret = bft_trace_fs_init(bft_debugfs_dir);
 	if (ret)
 		goto err_debugfs;
+	ret = bft_control_init(bft_debugfs_dir);
+	if (ret)
+		goto err_debugfs;
 
-	register_binfmt(&bft_format);
+	/* Ahead of binfmt_elf: a marked exec of a plain ELF is ours. */
+	insert_binfmt(&bft_format);
 	return 0;
 
 err_debugfs:
@@ -89,6 +95,7 @@ err_buffer:
 static void __exit binfmt_trace_exit(void)
 {
 	unregister_binfmt(&bft_format);
+	bft_control_exit();
 	bft_fault_hooks_exit();
 	debugfs_remove_recursive(bft_debugfs_dir);
 	bft_trace_fs_exit();

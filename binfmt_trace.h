@@ -25,7 +25,9 @@ extern struct dentry *bft_debugfs_dir;
  * struct bft_load_context - the state of one load, the locals of stock
  * load_elf_binary() gathered in one place
  * @bprm: the exec in progress
- * @wrapper: the decoded wrapper header
+ * @wrapper: the decoded wrapper header; for a load in place, the mark's
+ *	flags and label and the file's size
+ * @in_place: a plain ELF whose exec was marked, loaded from offset 0
  * @elf_offset: file offset of the ELF inside the wrapped file; added to
  *	every offset the ELF itself gives before the file is read or mapped
  * @elf_ex: the ELF header of the executable
@@ -58,6 +60,7 @@ extern struct dentry *bft_debugfs_dir;
 struct bft_load_context {
 	struct linux_binprm	*bprm;
 	struct bft_wrapper	wrapper;
+	bool			in_place;
 	loff_t			elf_offset;
 
 	struct elfhdr		elf_ex;

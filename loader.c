@@ -37,6 +37,7 @@
 #include "bft_format.h"
 #include "binfmt_trace.h"
 #include "compat.h"
+#include "control.h"
 #include "elf_check.h"
 #include "ksyms.h"
 #include "session.h"
@@ -67,16 +68,11 @@ static int elf_read(struct file *file, loff_t file_base, void *buf,
 	return 0;
 }
 
-/**
- * bft_check_wrapper - recognize and validate the wrapper header
- * @ctx: the load; fills ctx->wrapper and ctx->elf_offset
- *
+/*
+ * Validate the wrapper header of a file that starts with our magic.
  * bprm->buf holds the first BINPRM_BUF_SIZE bytes of the file, zero
- * padded, enough for the header.
- *
- * Return: 0, or -ENOEXEC so that the other binary formats get their turn:
- * silently for a file without our magic, with one rate-limited line for a
- * file with our magic and a header we refuse.
+ * padded, enough for the header.  A header we refuse gets one rate-limited
+ * line and -ENOEXEC, so that the other binary formats get their turn.
  */
 static int bft_check_wrapper(struct bft_load_context *ctx)
 {
@@ -86,9 +82,6 @@ static int bft_check_wrapper(struct bft_load_context *ctx)
 	const char *why;
 
 	BUILD_BUG_ON(sizeof(header) > BINPRM_BUF_SIZE);
-	if (memcmp(bprm->buf, BFT_MAGIC, BFT_MAGIC_LEN) != 0)
-		return -ENOEXEC;
-
 	memcpy(&header, bprm->buf, sizeof(header));
 	wrapper->version = le16_to_cpu(header.version);
 	wrapper->header_size = le16_to_cpu(header.header_size);
@@ -101,7 +94,9 @@ static int bft_check_wrapper(struct bft_load_context *ctx)
 	why = bft_check_wrapper_fields(wrapper,
 				       i_size_read(file_inode(bprm->file)));
 	if (why) {
-		pr_info_ratelimited("%s: refusing wrapped executable: %s (version %u, flags %#x)\n",
+		/* Escaped: a newline in a name must not forge a log line. */
+		pr_info_ratelimited("%*pE: refusing wrapped executable: %s (version %u, flags %#x)\n",
+				    (int)strlen(bprm->filename),
 				    bprm->filename, why, wrapper->version,
 				    wrapper->flags);
 		return -ENOEXEC;
@@ -109,6 +104,48 @@ static int bft_check_wrapper(struct bft_load_context *ctx)
 
 	ctx->elf_offset = wrapper->elf_offset;
 	return 0;
+}
+
+/*
+ * A plain ELF whose exec was marked (trace_next_exec): loaded in place,
+ * from offset 0, as if wrapped with the mark's flags and label.  A header
+ * our loader cannot take (another machine, i386) is left to the kernel's
+ * own loaders, untraced, before anything is recorded.
+ */
+static int bft_check_in_place(struct bft_load_context *ctx)
+{
+	struct linux_binprm *bprm = ctx->bprm;
+
+	BUILD_BUG_ON(sizeof(struct elfhdr) > BINPRM_BUF_SIZE);
+	if (bft_check_elf_header((const struct elfhdr *)bprm->buf))
+		return -ENOEXEC;
+	ctx->in_place = true;
+	ctx->wrapper.elf_size = i_size_read(file_inode(bprm->file));
+	return 0;
+}
+
+/**
+ * bft_recognize - is this exec ours?
+ * @ctx: the load; fills ctx->wrapper and ctx->elf_offset
+ *
+ * Ours are wrapped files, and the next exec of an ELF by a thread that
+ * marked it.  A wrapped file takes the mark too: the mark is for one exec.
+ * Every exec on the machine comes here first (insert_binfmt()); for one
+ * that is neither, the cost is two short compares and an atomic read.
+ *
+ * Return: 0, or -ENOEXEC so that the other binary formats get their turn.
+ */
+static int bft_recognize(struct bft_load_context *ctx)
+{
+	const char *buf = ctx->bprm->buf;
+
+	if (!memcmp(buf, BFT_MAGIC, BFT_MAGIC_LEN)) {
+		bft_mark_take(NULL);
+		return bft_check_wrapper(ctx);
+	}
+	if (!memcmp(buf, ELFMAG, SELFMAG) && bft_mark_take(&ctx->wrapper))
+		return bft_check_in_place(ctx);
+	return -ENOEXEC;
 }
 
 /*
@@ -584,6 +621,9 @@ static int bft_run_steps(struct bft_load_context *ctx,
  */
 static void bft_trace_begin(struct bft_load_context *ctx)
 {
+	/* Marks are root's; a wrapped file is traced for the users allowed. */
+	if (!ctx->in_place && !bft_user_traced())
+		return;
 	if (READ_ONCE(bft_trace_enabled) &&
 	    !(ctx->wrapper.flags & BFT_FLAG_NO_FAULT_EVENTS) &&
 	    !bft_probes_get()) {
@@ -665,7 +705,7 @@ int bft_load_binary(struct linux_binprm *bprm)
 	struct bft_load_context ctx = { .bprm = bprm };
 	int retval;
 
-	retval = bft_check_wrapper(&ctx);
+	retval = bft_recognize(&ctx);
 	if (retval)
 		return retval;
 	bft_trace_begin(&ctx);
