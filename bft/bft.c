@@ -400,9 +400,14 @@ static int load_wrapped(const char *path, struct blob *b, struct hdr *h)
 /* ------------------------------------------------------------------ */
 /* Option parsing                                                      */
 
-static int next_opt_from(const struct cmd *cmd, int argc, char **argv,
-			 const char *shortopts,
-			 const struct option *longopts, int *ret)
+/*
+ * getopt_long() with @shortopts (which must start with ':' or "+:" and
+ * have 'h'): handles --help and reports unknown options and missing
+ * arguments, like next_opt().
+ */
+int next_opt_from(const struct cmd *cmd, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts,
+		  int *ret)
 {
 	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
 
@@ -917,21 +922,27 @@ static const struct cmd cmds[] = {
 	},
 	{
 		.name		= "run",
-		.synopsis	= "[--trace-out FILE] [--label TEXT] "
+		.synopsis	= "[-o FILE] [--trace-out FILE] [--label TEXT] "
 				  "[--no-load-events] [--no-fault-events] "
 				  "[--raw] [--summary-only] [--] PROG [ARGS...]",
 		.summary	=
-"Run PROG, found in $PATH like a shell does, wrapped in memory (as bft\n"
-"wrap would) so that binfmt_trace loads it.  When it has exited, print\n"
-"what was recorded: a header line, the load steps, the timeline of page\n"
-"faults, forks and mm exits, and a summary (faults by result, page\n"
-"cache, access, mode, object and segment; events dropped).  PROG's own\n"
-"stdin, stdout and stderr are bft's; ^C stops PROG, and bft still\n"
+"Run PROG, found in $PATH like a shell does, where it is: the file is\n"
+"neither copied nor read before the exec, and binfmt_trace loads it in\n"
+"place (trace_next_exec), so a cold page cache stays cold and perf, gdb\n"
+"and /proc/PID/maps see the real file.  A wrapped PROG is loaded as\n"
+"such; a script's interpreter is what is traced.  When it has exited,\n"
+"print what was recorded: a header line, the load steps, the timeline\n"
+"of page faults, forks and mm exits, and a summary (faults by result,\n"
+"page cache, access, mode, object and segment; events dropped).  PROG's\n"
+"own stdin, stdout and stderr are bft's; ^C stops PROG, and bft still\n"
 "reports.  Lines are shown as +SECONDS since the load, tid, event and\n"
 "fields; --raw shows them as trace_pipe has them; --summary-only leaves\n"
 "out the load steps and the timeline.  --trace-out also writes the\n"
 "session's lines, exactly as read, to FILE (see bft summarize).\n"
-"--label, --no-load-events and --no-fault-events are those of bft wrap.\n"
+"-o, --output FILE writes the report to FILE instead of stdout, which\n"
+"stays PROG's.  The report ends with PROG's own rusage fault counts.\n"
+"--label, --no-load-events and --no-fault-events are those of bft wrap\n"
+"(a wrapped PROG keeps its own).\n"
 "Needs root, debugfs and the module.  Each event goes to one reader of\n"
 "trace_pipe only: run one bft run or bft trace at a time.\n"
 "Exit status: PROG's; 128+N if signal N killed it; 126 if it cannot be\n"

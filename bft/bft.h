@@ -86,6 +86,9 @@ char *xstrdup(const char *s);
 /* bft.c: option parsing */
 int next_opt(const struct cmd *cmd, int argc, char **argv,
 	     const struct option *longopts, int *ret);
+int next_opt_from(const struct cmd *cmd, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts,
+		  int *ret);
 int next_opt_until_operand(const struct cmd *cmd, int argc, char **argv,
 			   const struct option *longopts, int *ret);
 int want_operands(const struct cmd *cmd, int argc, int want);

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * run.c - bft run: wrap a program in memory, run it, and report what
- * binfmt_trace recorded about its exec and its page faults.
+ * run.c - bft run: run a program where it is, traced by binfmt_trace, and
+ * report what was recorded about its exec and its page faults.
  *
  *   1. check root, debugfs and the module; open trace_pipe, so that
- *      nothing the child does is missed;
- *   2. find PROG like execvp(); an already wrapped PROG runs where it is
- *      (its own page cache is the one traced); any other ELF is wrapped
- *      (the code of bft wrap) into $TMPDIR/bft-run.XXXXXX/<its name>, so
- *      that file= and comm look like the program's own;
- *   3. fork; the child execs it; the parent keeps the lines of the
- *      child's session while it runs: the session whose load_start says
- *      pid=<child>, or failing that the sessions file's line for it;
- *   4. after waitpid(), read until the session has gone quiet;
+ *      nothing the child does is missed, and trace_next_exec;
+ *   2. find PROG like execvp(), without reading it: a cold start must
+ *      stay cold;
+ *   3. fork; the child marks its own next exec (trace_next_exec) and execs
+ *      PROG, which the module loads in place, the file unmodified (an
+ *      already wrapped PROG is loaded as a wrapped file); the parent keeps
+ *      the lines of the child's session while it runs: the session whose
+ *      load_start says pid=<child>, or failing that the sessions file's
+ *      line for it;
+ *   4. after wait4(), read until the session has gone quiet;
  *   5. print the report, and exit as the program did.
  */
 #define _GNU_SOURCE
@@ -25,6 +26,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -54,11 +56,12 @@ struct run {
 	const char		*prog;		/* as typed */
 	char			**argv;		/* prog and its arguments */
 	char			*path;		/* PROG found in $PATH */
-	char			*exec_path;	/* what the child execs */
-	char			*temp_dir;	/* holding exec_path, or NULL */
-	struct hdr		hdr;
+	struct hdr		hdr;		/* flags and label of the mark */
 	const char		*trace_out_path;
 	FILE			*trace_out;
+	const char		*out_path;	/* -o: the report's file */
+	FILE			*out;		/* the report: stdout or -o */
+	int			mark_fd;	/* trace_next_exec */
 	struct report_opts	report;
 	struct trace_dir	dir;
 
@@ -67,7 +70,8 @@ struct run {
 	bool			reaped;
 	uint64_t		reaped_us;
 	bool			emptied;	/* trace_pipe, since reaped */
-	int			status;		/* from waitpid() */
+	int			status;		/* from wait4() */
+	struct rusage		rusage;		/* the program's, from wait4() */
 	unsigned long		session;	/* 0 until known */
 	bool			load_end;
 	uint64_t		last_line_us;	/* of the session */
@@ -146,141 +150,73 @@ static int cannot_execute(const struct run *r, int err, const char *why)
 	return exec_failure_status(err);
 }
 
-/* Read the program into @b, checking it the way execve() would. */
-static int read_program(struct run *r, struct blob *b)
-{
-	const char *what;
-	struct stat st;
-	char *path;
-	int ret = EXIT_OK;
-
-	memset(b, 0, sizeof(*b));
-	path = find_program(r->prog);
-	if (!path)
-		return cannot_execute(r, errno, NULL);
-	r->path = path;
-	if (stat(path, &st) < 0)
-		ret = cannot_execute(r, errno, NULL);
-	else if (S_ISDIR(st.st_mode))
-		ret = cannot_execute(r, EISDIR, NULL);
-	else if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
-		ret = cannot_execute(r, EACCES, NULL);
-	else if (read_file(path, b, &what) < 0)
-		ret = cannot_execute(r, errno, NULL);
-	return ret;
-}
-
-/* @w's bytes in a new file descriptor to exec, or -1 with errno set. */
-static int write_image(int fd, const struct wrapped *w)
-{
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if (write_all(fd, w->chunks[i].data, w->chunks[i].len) < 0)
-			return -1;
-	return 0;
-}
-
-/* The exec has happened (or failed): the wrapped copy is not needed. */
-static void remove_temp_image(struct run *r)
-{
-	if (!r->temp_dir)
-		return;
-	unlink(r->exec_path);
-	rmdir(r->temp_dir);
-	free(r->temp_dir);
-	r->temp_dir = NULL;
-}
-
 /*
- * Write the wrapped image to $TMPDIR/bft-run.XXXXXX/NAME, NAME being the
- * program's own, mode 0700.  The directory is private; both go once the
- * child has exec'd (remove_temp_image()).
+ * Find the program and check it the way execve() would, by its inode
+ * only: its bytes are not read before the exec, so that a cold page cache
+ * stays cold.
  */
-static int temp_image(struct run *r, const struct wrapped *w)
+static int find_executable(struct run *r)
 {
-	const char *tmpdir = getenv("TMPDIR"), *base = strrchr(r->path, '/');
-	int fd, saved;
+	struct stat st;
 
-	if (!tmpdir || !*tmpdir)
-		tmpdir = "/tmp";
-	if (asprintf(&r->temp_dir, "%s/bft-run.XXXXXX", tmpdir) < 0) {
-		r->temp_dir = NULL;
-		return -1;
-	}
-	if (!mkdtemp(r->temp_dir) ||
-	    asprintf(&r->exec_path, "%s/%s", r->temp_dir,
-		     base ? base + 1 : r->path) < 0) {
-		saved = errno;
-		free(r->temp_dir);
-		r->temp_dir = NULL;
-		errno = saved;
-		return -1;
-	}
-	fd = open(r->exec_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
-	if (fd >= 0 && write_image(fd, w) == 0 && close(fd) == 0)
-		return 0;
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	remove_temp_image(r);
-	errno = saved;
-	return -1;
-}
-
-/* The program, wrapped, at r->exec_path; or an error printed and returned. */
-static int prepare_image(struct run *r)
-{
-	struct wrapped w;
-	struct blob b;
-	const char *why;
-	int ret;
-
-	ret = read_program(r, &b);
-	if (ret)
-		goto out;
-	why = check_elf_input(&b);
-	if (why && !strcmp(why, "already wrapped")) {
-		if (r->hdr.flags || r->hdr.label[0]) {
-			fprintf(stderr, "bft run: %s is already wrapped: "
-				"--label and --no-*-events cannot change it\n",
-				r->prog);
-			ret = EXIT_BAD;
-			goto out;
-		}
-		r->exec_path = xstrdup(r->path);
-		goto out;
-	} else if (why) {
-		ret = cannot_execute(r, ENOEXEC, "not an ELF file (bft run "
-				     "traces ELF programs; for a script, run "
-				     "its interpreter)");
-		goto out;
-	} else {
-		wrap_image(&b, &r->hdr, &w);
-	}
-	if (temp_image(r, &w) < 0) {
-		fprintf(stderr, "bft run: cannot make the wrapped image of "
-			"%s: %s\n", r->prog, strerror(errno));
-		ret = EXIT_IO;
-	}
-out:
-	free(b.data);
-	return ret;
+	r->path = find_program(r->prog);
+	if (!r->path)
+		return cannot_execute(r, errno, NULL);
+	if (stat(r->path, &st) < 0)
+		return cannot_execute(r, errno, NULL);
+	if (S_ISDIR(st.st_mode))
+		return cannot_execute(r, EISDIR, NULL);
+	if (!S_ISREG(st.st_mode) || access(r->path, X_OK) < 0)
+		return cannot_execute(r, EACCES, NULL);
+	return EXIT_OK;
 }
 
 /* ------------------------------------------------------------------ */
 /* Starting the child                                                  */
 
+/* wait4(), for the status and the program's own fault counts. */
+static void reap_child(struct run *r, int flags)
+{
+	if (!r->reaped &&
+	    wait4(r->child, &r->status, flags, &r->rusage) == r->child) {
+		r->reaped = true;
+		r->reaped_us = now_us();
+	}
+}
+
 /*
- * Fork and exec r->exec_path in the child.  Returns once the exec has happened or
- * failed; r->exec_errno says which.  SIGINT and SIGQUIT are ignored here
- * while the program runs, as a shell does, so that ^C stops the program
- * and bft still reports.
+ * In the child: mark the next exec for binfmt_trace, "1 FLAGS LABEL" (see
+ * control.c).  Returns 0 or an errno.
+ */
+static int mark_next_exec(const struct run *r)
+{
+	char line[64];
+	int len;
+
+	len = snprintf(line, sizeof(line), "1 %x %s", r->hdr.flags,
+		       r->hdr.label[0] ? r->hdr.label : "");
+	if (write(r->mark_fd, line, len) != len)
+		return errno ? errno : EIO;
+	return 0;
+}
+
+/* What the child tells the parent when it could not exec. */
+struct child_failure {
+	int	marking;	/* 1: writing trace_next_exec failed */
+	int	err;
+};
+
+/*
+ * Fork, mark and exec r->path in the child.  Returns once the exec has
+ * happened or failed; r->exec_errno says which.  SIGINT and SIGQUIT are
+ * ignored here while the program runs, as a shell does, so that ^C stops
+ * the program and bft still reports.
  */
 static int start_child(struct run *r)
 {
 	struct sigaction ignore = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	int pipefd[2], err = 0;
+	struct child_failure failure = { 0 };
+	int pipefd[2];
 	ssize_t n;
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
@@ -297,18 +233,33 @@ static int start_child(struct run *r)
 	if (r->child == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
-		execve(r->exec_path, r->argv, environ);
-		err = errno;
-		if (write(pipefd[1], &err, sizeof(err)) != sizeof(err))
+		failure.err = mark_next_exec(r);
+		if (failure.err) {
+			failure.marking = 1;
+		} else {
+			execve(r->path, r->argv, environ);
+			failure.err = errno;
+		}
+		if (write(pipefd[1], &failure, sizeof(failure)) !=
+		    sizeof(failure))
 			_exit(EXIT_CANNOT_EXEC);
-		_exit(exec_failure_status(err));
+		_exit(failure.marking ? EXIT_IO :
+		      exec_failure_status(failure.err));
 	}
 	close(pipefd[1]);
+	close(r->mark_fd);
+	r->mark_fd = -1;
 	do {
-		n = read(pipefd[0], &err, sizeof(err));
+		n = read(pipefd[0], &failure, sizeof(failure));
 	} while (n < 0 && errno == EINTR);
 	close(pipefd[0]);
-	r->exec_errno = n == sizeof(err) ? err : 0;
+	if (n == sizeof(failure) && failure.marking) {
+		reap_child(r, 0);
+		fprintf(stderr, "bft run: cannot mark the exec for tracing "
+			"(trace_next_exec): %s\n", strerror(failure.err));
+		return EXIT_IO;
+	}
+	r->exec_errno = n == sizeof(failure) ? failure.err : 0;
 	return EXIT_OK;
 }
 
@@ -394,14 +345,6 @@ static void find_session_by_pid(struct run *r)
 	free(list);
 	if (best)
 		session_found(r, best);
-}
-
-static void reap_child(struct run *r, int flags)
-{
-	if (!r->reaped && waitpid(r->child, &r->status, flags) == r->child) {
-		r->reaped = true;
-		r->reaped_us = now_us();
-	}
 }
 
 /*
@@ -531,11 +474,16 @@ static int report(struct run *r)
 	read_session_counts(r);
 	if (asprintf(&header, "== bft run %s: pid %d, session %lu, %s",
 		     r->prog, (int)r->child, r->session, status) < 0)
-		return io_error("<stdout>", "cannot write");
-	report_print(stdout, &r->lines, header, &r->report);
+		return io_error("<memory>", "cannot allocate");
+	report_print(r->out, &r->lines, header, &r->report);
 	free(header);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		return io_error("<stdout>", "cannot write");
+	if (!r->exec_errno)
+		fprintf(r->out, "rusage: majflt=%ld minflt=%ld "
+			"(the program's own, from wait4)\n",
+			r->rusage.ru_majflt, r->rusage.ru_minflt);
+	if (fflush(r->out) == EOF || ferror(r->out))
+		return io_error(r->out_path ? r->out_path : "<stdout>",
+				"cannot write");
 	warn_incomplete(r);
 	return EXIT_OK;
 }
@@ -557,6 +505,7 @@ static int parse_run_args(const struct cmd *cmd, int argc, char **argv,
 			  struct run *r)
 {
 	static const struct option opts[] = {
+		{ "output",		required_argument,	NULL, 'o' },
 		{ "trace-out",		required_argument,	NULL, OPT_TRACE_OUT },
 		{ "label",		required_argument,	NULL, OPT_LABEL },
 		{ "no-load-events",	no_argument,		NULL, OPT_NO_LOAD },
@@ -569,8 +518,11 @@ static int parse_run_args(const struct cmd *cmd, int argc, char **argv,
 	int c, ret = EXIT_OK;
 
 	hdr_init(&r->hdr);
-	while ((c = next_opt_until_operand(cmd, argc, argv, opts, &ret)) >= 0) {
+	while ((c = next_opt_from(cmd, argc, argv, "+:ho:", opts, &ret)) >= 0) {
 		switch (c) {
+		case 'o':
+			r->out_path = optarg;
+			break;
 		case OPT_TRACE_OUT:
 			r->trace_out_path = optarg;
 			break;
@@ -607,11 +559,10 @@ static int run_traced(struct run *r, struct line_reader *reader)
 {
 	int ret;
 
-	ret = prepare_image(r);
+	ret = find_executable(r);
 	if (ret)
 		return ret;
 	ret = start_child(r);
-	remove_temp_image(r);
 	if (ret)
 		return ret;
 	if (r->exec_errno)
@@ -628,7 +579,8 @@ static int run_traced(struct run *r, struct line_reader *reader)
 int cmd_run(const struct cmd *cmd, int argc, char **argv)
 {
 	struct line_reader reader = { .fd = -1 };
-	struct run r = { 0 };
+	struct run r = { .mark_fd = -1, .out = stdout };
+	char path[PATH_MAX];
 	int ret;
 
 	ret = parse_run_args(cmd, argc, argv, &r);
@@ -643,11 +595,30 @@ int cmd_run(const struct cmd *cmd, int argc, char **argv)
 		if (!r.trace_out)
 			return io_error(r.trace_out_path, "cannot open");
 	}
+	if (r.out_path) {
+		r.out = fopen(r.out_path, "we");
+		if (!r.out) {
+			ret = io_error(r.out_path, "cannot open");
+			goto out;
+		}
+	}
+	r.mark_fd = open(trace_dir_file(&r.dir, "trace_next_exec", path),
+			 O_WRONLY | O_CLOEXEC);
+	if (r.mark_fd < 0) {
+		ret = io_error(path, "cannot open (a module without in-place "
+			       "tracing?)");
+		goto out;
+	}
 	reader.fd = trace_dir_open_pipe(cmd->name, &r.dir);
 	if (reader.fd < 0)
 		ret = EXIT_IO;
 	else
 		ret = run_traced(&r, &reader);
+out:
+	if (r.mark_fd >= 0)
+		close(r.mark_fd);
+	if (r.out != stdout && r.out && (ferror(r.out) | fclose(r.out)))
+		ret = io_error(r.out_path, "cannot write");
 	/* A trace file that is not complete must not look like success. */
 	if (r.trace_out && (ferror(r.trace_out) | fclose(r.trace_out)))
 		ret = io_error(r.trace_out_path, "cannot write");
@@ -656,8 +627,6 @@ int cmd_run(const struct cmd *cmd, int argc, char **argv)
 	line_reader_free(&reader);
 	session_lines_free(&r.lines);
 	session_lines_free(&r.pending);
-	remove_temp_image(&r);
-	free(r.exec_path);
 	free(r.path);
 	return ret;
 }

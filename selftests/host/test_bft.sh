@@ -686,6 +686,7 @@ cp "$SAMPLE" fakedbg/binfmt_trace/trace_pipe
 cp "$SESSIONS" fakedbg/binfmt_trace/sessions
 echo 1 >fakedbg/binfmt_trace/enable
 echo 2048 >fakedbg/binfmt_trace/buffer_size_kb
+: >fakedbg/binfmt_trace/trace_next_exec
 
 # ftrace: run bft with the fake debugfs
 ftrace() {
@@ -804,24 +805,31 @@ test_run_cannot_execute() {
 	fi
 
 	chmod 0755 script
+	: >fakedbg/binfmt_trace/trace_next_exec
 	ftrace run -- ./script
-	if [ "$RC" -eq 126 ] && [[ $ERR == "bft run: cannot execute ./script: not an ELF file"* ]]; then
-		pass "run of a script: exit 126, 'not an ELF file'"
+	if [ "$RC" -eq 0 ] && [ "$OUT" = "not an elf" ] &&
+	   [ "$(cat fakedbg/binfmt_trace/trace_next_exec)" = "1 0 " ]; then
+		pass "run of a script: marks the exec, runs it, exits as it did"
 	else
-		fail "run of a script: exit 126, 'not an ELF file'" "exit $RC" \
-			"stderr: $ERR"
+		fail "run of a script: marks the exec, runs it, exits as it did" \
+			"exit $RC" "stdout: $OUT" "stderr: $ERR" \
+			"mark: $(cat fakedbg/binfmt_trace/trace_next_exec)"
 	fi
 
 	mkdir -p bin
 	cp /bin/true bin/mytrue
+	cp /bin/false bin/myfalse
 	cp /bin/true bin/notexec && chmod 0644 bin/notexec
-	PATH=$T/bin ftrace run -- mytrue
-	if [ "$RC" -eq 126 ] &&
-	   [ "$ERR" = "bft run: cannot execute mytrue: Exec format error" ]; then
-		pass "run finds PROG in PATH; without the module exec gives ENOEXEC: 126"
+	: >fakedbg/binfmt_trace/trace_next_exec
+	PATH=$T/bin ftrace run --label lbl --no-fault-events -- myfalse
+	if [ "$RC" -eq 1 ] &&
+	   [ "$(cat fakedbg/binfmt_trace/trace_next_exec)" = "1 2 lbl" ] &&
+	   [[ $ERR == *"no trace of pid"* ]]; then
+		pass "run finds PROG in PATH, marks its exec with flags and label, exits as it did"
 	else
-		fail "run finds PROG in PATH; exec without the module: 126" \
-			"exit $RC" "stderr: $ERR"
+		fail "run finds PROG in PATH, marks its exec with flags and label" \
+			"exit $RC" "stderr: $ERR" \
+			"mark: $(cat fakedbg/binfmt_trace/trace_next_exec)"
 	fi
 	PATH=$T/bin ftrace run -- notexec
 	if [ "$RC" -eq 126 ] &&
@@ -832,14 +840,24 @@ test_run_cannot_execute() {
 			"exit $RC" "stderr: $ERR"
 	fi
 
-	cp prog.bft wrapped.bft && chmod 0755 wrapped.bft
-	ftrace run --label x -- ./wrapped.bft
-	if [ "$RC" -eq 2 ] && [[ $ERR == *"already wrapped"* ]]; then
-		pass "run --label of an already wrapped file: exit 2"
+	PATH=$T/bin ftrace run -o report.txt -- mytrue
+	if [ "$RC" -eq 0 ] && [ -z "$OUT" ] && [ -f report.txt ]; then
+		pass "run -o FILE: nothing of the report on stdout"
 	else
-		fail "run --label of an already wrapped file: exit 2" \
+		fail "run -o FILE: nothing of the report on stdout" \
+			"exit $RC" "stdout: $OUT"
+	fi
+	check_rc "run -o without a file: exit 2" 2 run -o
+
+	rm fakedbg/binfmt_trace/trace_next_exec
+	PATH=$T/bin ftrace run -- mytrue
+	if [ "$RC" -eq 1 ] && [[ $ERR == *"trace_next_exec: cannot open"* ]]; then
+		pass "run without trace_next_exec (an older module): exit 1, says so"
+	else
+		fail "run without trace_next_exec: exit 1, says so" \
 			"exit $RC" "stderr: $ERR"
 	fi
+	: >fakedbg/binfmt_trace/trace_next_exec
 
 	ftrace run --trace-out no-such-dir/out -- /bin/true
 	if [ "$RC" -eq 1 ] && [[ $ERR == *"no-such-dir/out: cannot open: No such file or directory" ]]; then
