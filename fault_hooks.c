@@ -89,7 +89,7 @@ static struct bft_inflight bft_inflight[1 << BFT_INFLIGHT_BITS];
 
 /**
  * struct bft_fault_data - what the entry handler saw, for the return one
- * @session: the mm's session; the mm, hence its entry, lives until return
+ * @session: the mm's session, referenced from entry to return
  * @start_ns: entry time
  * @addr: faulting address
  * @ip: user instruction pointer, 0 without regs
@@ -257,8 +257,15 @@ static int bft_hmf_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct bft_session *s;
 
 	vma = (struct vm_area_struct *)regs_get_kernel_argument(regs, 0);
+	/*
+	 * The fault may sleep, and meanwhile a failed load or exit_mmap can
+	 * untrack the mm and drop the table's reference: hold one until the
+	 * return handler is done with the session.
+	 */
 	rcu_read_lock();
 	s = bft_mm_session(vma->vm_mm);
+	if (s && !kref_get_unless_zero(&s->kref))
+		s = NULL;
 	rcu_read_unlock();
 	if (!s)
 		return 1;
@@ -366,6 +373,7 @@ static int bft_hmf_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	result = bft_fault_result(ret, d->flags);
 	bft_count_fault(d->session, result, cache);
 	bft_write_fault(d, ret, result, cache);
+	bft_session_put(d->session);
 	return 0;
 }
 
@@ -483,9 +491,10 @@ static const struct kprobe bft_exit_mmap_template = {
 static struct kretprobe bft_hmf_probe;
 static struct kretprobe bft_filemap_probe;
 static struct kprobe bft_exit_mmap_probe;
-/* Return probes missed by earlier armings. */
+/* Probes missed by earlier armings. */
 static unsigned long bft_hmf_missed;
 static unsigned long bft_filemap_missed;
+static unsigned long bft_exit_mmap_missed;
 
 static int bft_insert_mm(struct bft_session *session, struct mm_struct *mm,
 			 gfp_t gfp)
@@ -604,6 +613,7 @@ static void bft_disarm(void)
 	tracepoint_synchronize_unregister();
 	bft_hmf_missed += bft_hmf_probe.nmissed;
 	bft_filemap_missed += bft_filemap_probe.nmissed;
+	bft_exit_mmap_missed += bft_exit_mmap_probe.nmissed;
 	bft_armed = false;
 }
 
@@ -662,6 +672,10 @@ void bft_probes_stats(struct seq_file *m)
 	seq_printf(m, "filemap_probe_missed %lu\n",
 		   bft_filemap_missed +
 		   (bft_armed ? bft_filemap_probe.nmissed : 0));
+	/* A missed exit_mmap leaves its mm traced, and the probes armed. */
+	seq_printf(m, "exit_mmap_probe_missed %lu\n",
+		   bft_exit_mmap_missed +
+		   (bft_armed ? bft_exit_mmap_probe.nmissed : 0));
 	mutex_unlock(&bft_probe_lock);
 	seq_printf(m, "track_failed %lld\n", atomic64_read(&bft_track_failed));
 	seq_printf(m, "inflight_full %lld\n",
