@@ -20,17 +20,20 @@ export LD_LIBRARY_PATH=/mnt/disk/lib
 step "a glibc-dynamic hello world, loaded by the kernel's own ELF loader:"
 /mnt/disk/hello
 
-step "bft wrap --label demo-hello /mnt/disk/hello /mnt/disk/hello.bft; bft info"
-bft wrap --label demo-hello /mnt/disk/hello /mnt/disk/hello.bft
-bft info /mnt/disk/hello.bft
-
-step "cold page cache (sync; echo 3 > drop_caches), then: bft run -- /mnt/disk/hello.bft"
+step "cold page cache (sync; echo 3 > drop_caches), then: bft run -- /mnt/disk/hello"
+echo "   (traced in place: the file is not copied, wrapped or read before the exec)"
 sync
 echo 3 > /proc/sys/vm/drop_caches
-bft run --trace-out /tmp/hello.trace -- /mnt/disk/hello.bft
+bft run --trace-out /tmp/hello.trace -- /mnt/disk/hello
 
-step "again, its pages now in the page cache: bft run --summary-only"
-bft run --summary-only -- /mnt/disk/hello.bft
+step "again, its pages now in the page cache: bft run --summary-only -- /mnt/disk/hello"
+bft run --summary-only -- /mnt/disk/hello
+
+step "a wrapped file is traced for whoever runs it (users parameter: $(cat /sys/module/binfmt_trace/parameters/users)):"
+echo "   bft wrap --label demo-hello /mnt/disk/hello /mnt/disk/hello.bft; bft info; /mnt/disk/hello.bft"
+bft wrap --label demo-hello /mnt/disk/hello /mnt/disk/hello.bft
+bft info /mnt/disk/hello.bft
+/mnt/disk/hello.bft
 
 step "/sys/kernel/debug/binfmt_trace/sessions"
 cat /sys/kernel/debug/binfmt_trace/sessions
