@@ -236,13 +236,23 @@ static void sync_dir_of(const char *tmp)
  * Write @chunks to @path atomically: into a temporary file in the same
  * directory, fsync, then rename() over @path.  @path is either replaced
  * completely or left untouched, and no temporary file is left behind.
+ * Anything at @path but a regular file is refused (exit 2).
  */
 static int write_file(const char *path, mode_t mode,
 		      const struct chunk *chunks, int nchunks)
 {
-	char *tmp = temp_template(path);
+	struct stat st;
+	char *tmp;
 	int fd, i, saved;
 
+	/*
+	 * rename() would replace a device node, a FIFO or a symlink with a
+	 * regular file: only ever replace a regular file.
+	 */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return bad_input(path, "exists and is not a regular file: "
+				 "not replaced");
+	tmp = temp_template(path);
 	if (!tmp)
 		return io_error(path, "cannot create temporary file");
 	fd = mkstemp(tmp);

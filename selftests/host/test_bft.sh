@@ -247,6 +247,28 @@ printf '#!/bin/sh\necho not an elf\n' >script
 check_rc "wrap of a non-ELF: exit 2" 2 wrap script out
 check "failed wrap leaves an existing OUT intact" cmp -s out out.keep
 
+# OUT that is not a regular file is never replaced (rename() would).
+mkfifo out.fifo
+check_rc "wrap onto a FIFO: exit 2" 2 wrap prog.elf out.fifo
+check "wrap onto a FIFO leaves it a FIFO" test -p out.fifo
+mkdir out.dir
+check_rc "wrap onto a directory: exit 2" 2 wrap prog.elf out.dir
+check "wrap onto a directory leaves it a directory" test -d out.dir
+ln -s /dev/null out.link
+check_rc "wrap onto a symlink to a device: exit 2" 2 wrap prog.elf out.link
+check "wrap onto a symlink leaves the symlink" \
+	test "$(readlink out.link)" = /dev/null
+check_rc "unwrap onto a FIFO: exit 2" 2 unwrap prog.bft out.fifo
+if [ "$(id -u)" -eq 0 ]; then
+	mknod out.full c 1 7
+	check_rc "wrap onto a device node: exit 2" 2 wrap prog.elf out.full
+	check "wrap onto a device node leaves the device" test -c out.full
+	rm -f out.full
+else
+	pass "wrap onto a device node # SKIP needs root"
+fi
+rm -rf out.fifo out.dir out.link
+
 { printf '\177ELF'; head -c 50 /dev/zero; } >short.elf
 check_rc "wrap of an ELF magic shorter than an ELF64 header: exit 2" 2 \
 	wrap short.elf out
@@ -274,12 +296,14 @@ else
 	fail "missing input: stderr names the file and strerror" "stderr: $ERR"
 fi
 
-# rename() onto a non-empty directory fails after the temp file is written.
+# A directory is refused before anything is written; a missing one
+# cannot take the temporary file.
 mkdir -p busy/dir && touch busy/dir/x
-check_rc "write failure (OUT is a directory): exit 1" 1 \
-	wrap prog.elf busy/dir
-check "write failure leaves no temp file behind" \
+check_rc "OUT is a directory: exit 2" 2 wrap prog.elf busy/dir
+check "a refused OUT leaves no temp file behind" \
 	test "$(ls -A busy)" = dir
+check_rc "write failure (OUT in a missing directory): exit 1" 1 \
+	wrap prog.elf no-such-dir/out
 
 printf 'any bytes at all' >junk
 check_rc "wrap --force of arbitrary bytes: exit 0" 0 wrap --force junk junk.bft
