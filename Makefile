@@ -2,8 +2,9 @@
 #
 # binfmt_trace: build the module and the bft tool, run the tests, the demo.
 #
-#   make                 module for KDIR (default: the running kernel's
-#                        headers, else the 6.12 VM kernel) and bft
+#   make                 bft, and the module for KDIR (default: the running
+#                        kernel's headers; without them, only bft and a
+#                        note on how to build the module)
 #   make KVER=6.1        module for one of the two VM kernels (6.1, 6.12)
 #   make setup           install packages, fetch kernels (idempotent)
 #   make check           every test on both kernels; ends "N passed, N failed"
@@ -16,13 +17,17 @@ TOP	:= $(CURDIR)
 export BFT_CACHE ?= $(TOP)/.cache
 RUNNING	:= /lib/modules/$(shell uname -r)/build
 
+# Never a kernel that was not named: KVER= picks a VM kernel, KDIR= any
+# tree, and by default the running kernel's headers, if installed.
 ifneq ($(KVER),)
 KDIR	:= $(BFT_CACHE)/kernels/$(KVER)/build
 else ifneq ($(wildcard $(RUNNING)/Makefile),)
 KDIR	?= $(RUNNING)
-else
-KDIR	?= $(BFT_CACHE)/kernels/6.12/build
 endif
+NO_KDIR_NOTE := no kernel headers for the running kernel $(shell uname -r):\
+	install them (apt-get install linux-headers-$(shell uname -r)), or\
+	build for other headers with KDIR=/path/to/build, or for a VM kernel\
+	with KVER=6.1 or KVER=6.12 after make setup
 
 # Each kernel gets its own build directory, filled with links to the
 # sources, so the objects of one kernel never meet another's.
@@ -31,9 +36,16 @@ BUILD	:= $(TOP)/build/$(or $(KVER),local)
 
 .PHONY: all module bft setup check demo bench vm clean
 
-all: module bft
+all: bft
+ifneq ($(KDIR),)
+all: module
+else
+all:
+	@echo "make: built bft only; $(NO_KDIR_NOTE)" >&2
+endif
 
 module:
+	@test -n "$(KDIR)" || { echo "make: $(NO_KDIR_NOTE)" >&2; exit 1; }
 	@test -f $(KDIR)/Makefile || { echo "no kernel headers at $(KDIR):" \
 		"install them, pass KDIR=, or run 'make setup' and use KVER=6.12" >&2; exit 1; }
 	@mkdir -p $(BUILD)
