@@ -9,6 +9,8 @@
 #   build    the module for 6.1 and 6.12 with W=1: no warning
 #   sparse   sparse (C=2) on both kernels: no warning
 #   vm       the in-guest suite on both kernels, in QEMU
+#   accel    qemu/run falls back to TCG when the accelerator it probes
+#            cannot run the guest (a bogus one stands in for broken KVM)
 #
 # Prints one TAP line per test and ends with "N passed, N failed, N skipped".
 
@@ -117,12 +119,28 @@ check_vm() {
 	fi
 }
 
+check_accel_fallback() {
+	local out=$log/accel-fallback.log
+	BFT_ACCEL=auto BFT_ACCEL_PROBE=bogus bash "$top/qemu/run" --kver 6.12 \
+		--mode demo --script "$top/qemu/boot-check.sh" --timeout 300 \
+		>"$out" 2>&1
+	if grep -q '^# 6.12: accelerator bogus cannot run this guest.*; using TCG$' "$out" &&
+	   grep -q '^# 6.12: qemu -accel tcg,thread=single' "$out" &&
+	   grep -q '^guest booted: .*binfmt_trace loaded$' "$out" &&
+	   grep -q '^BFT-GUEST-END rc=0' "$out"; then
+		result OK "accel: a probed accelerator that cannot run falls back to TCG"
+	else
+		result FAIL "accel: a probed accelerator that cannot run falls back to TCG" "$out"
+	fi
+}
+
 main() {
 	local k
 	check_host
 	check_style
 	for k in "${kernels[@]}"; do check_build "$k"; done
 	for k in "${kernels[@]}"; do check_vm "$k"; done
+	check_accel_fallback
 	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" = 0 ]
 }
