@@ -11,6 +11,8 @@
 #   make demo            boot the 6.12 VM and show what the module does
 #   make bench [KVER=6.1] what tracing costs, in guest time (VM, -icount)
 #   make vm [KVER=6.1]   interactive shell in the VM, module loaded
+#   make flake [N=200]   boot both kernels N times, arming and disarming the
+#                        probes under faults; count kernel complaints
 #   make clean
 
 TOP	:= $(CURDIR)
@@ -34,7 +36,7 @@ NO_KDIR_NOTE := no kernel headers for the running kernel $(shell uname -r):\
 MODSRC	:= Kbuild $(wildcard $(TOP)/*.c $(TOP)/*.h)
 BUILD	:= $(TOP)/build/$(or $(KVER),local)
 
-.PHONY: all module bft setup check demo bench vm clean
+.PHONY: all module bft setup check demo bench vm flake clean
 
 all: bft
 ifneq ($(KDIR),)
@@ -71,6 +73,9 @@ bench: setup
 
 vm: setup
 	@bash qemu/run --kver $(or $(KVER),6.12) --mode shell
+
+flake: setup
+	@bash scripts/flake.sh $(or $(N),200)
 
 clean:
 	rm -rf build

@@ -23,6 +23,7 @@
 #include <linux/hashtable.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
@@ -37,9 +38,13 @@
 /*
  * Ten seconds of quiet before the probes come out: registering and
  * removing them patches kernel text, so a run of short traced programs
- * should not do it once each.
+ * should not do it once each.  make flake sets it shorter, to arm and
+ * disarm many times per boot.
  */
-#define BFT_DISARM_DELAY	(10 * HZ)
+static unsigned int disarm_delay_ms = 10000;
+module_param(disarm_delay_ms, uint, 0644);
+MODULE_PARM_DESC(disarm_delay_ms,
+		 "how long the fault probes stay armed after the last traced process (ms, default 10000)");
 /* handle_mm_fault() calls of traced tasks in flight at once. */
 #define BFT_MAXACTIVE		512
 #define BFT_INFLIGHT_BITS	9
@@ -69,6 +74,8 @@ static atomic_t bft_loads;
 static atomic_t bft_probe_users;
 static DEFINE_MUTEX(bft_probe_lock);
 static bool bft_armed;
+/* Times the probes were armed since the module was loaded. */
+static unsigned long bft_arm_count;
 static void bft_disarm_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(bft_disarm_work, bft_disarm_work_fn);
 
@@ -589,6 +596,7 @@ static int bft_arm(void)
 	if (ret)
 		goto fail_newtask;
 	bft_armed = true;
+	bft_arm_count++;
 	return 0;
 
 fail_newtask:
@@ -648,7 +656,8 @@ int bft_probes_get(void)
 void bft_probes_put(void)
 {
 	if (atomic_dec_and_test(&bft_probe_users))
-		schedule_delayed_work(&bft_disarm_work, BFT_DISARM_DELAY);
+		schedule_delayed_work(&bft_disarm_work,
+				      msecs_to_jiffies(READ_ONCE(disarm_delay_ms)));
 }
 
 /* A load starts or ends: while any runs, all mms are looked up. */
@@ -667,6 +676,7 @@ void bft_probes_stats(struct seq_file *m)
 	seq_printf(m, "probes_armed %d\n", READ_ONCE(bft_armed));
 	seq_printf(m, "probe_users %d\n", atomic_read(&bft_probe_users));
 	mutex_lock(&bft_probe_lock);
+	seq_printf(m, "probes_armed_count %lu\n", bft_arm_count);
 	seq_printf(m, "fault_probe_missed %lu\n",
 		   bft_hmf_missed + (bft_armed ? bft_hmf_probe.nmissed : 0));
 	seq_printf(m, "filemap_probe_missed %lu\n",

@@ -9,6 +9,8 @@
 #   build    the module for 6.1 and 6.12 with W=1: no warning
 #   sparse   sparse (C=2) on both kernels: no warning
 #   vm       the in-guest suite on both kernels, in QEMU
+#   flake    one boot per kernel of make flake (probes armed and disarmed
+#            under concurrent faults): no kernel complaint
 #   accel    qemu/run falls back to TCG when the accelerator it probes
 #            cannot run the guest (a bogus one stands in for broken KVM)
 #
@@ -119,6 +121,18 @@ check_vm() {
 	fi
 }
 
+check_flake() {
+	local out=$log/flake.log line
+	bash "$top/scripts/flake.sh" 1 "${kernels[@]}" >"$out" 2>&1
+	while read -r line; do
+		case $line in
+		"ok - "*) result OK "${line#ok - }" ;;
+		"not ok - "*) result FAIL "${line#not ok - }" "$out" ;;
+		esac
+	done < <(grep -E '^(not )?ok - ' "$out")
+	grep -q '^ok - \|^not ok - ' "$out" || result FAIL "flake: ran" "$out"
+}
+
 check_accel_fallback() {
 	local out=$log/accel-fallback.log
 	BFT_ACCEL=auto BFT_ACCEL_PROBE=bogus bash "$top/qemu/run" --kver 6.12 \
@@ -140,6 +154,7 @@ main() {
 	check_style
 	for k in "${kernels[@]}"; do check_build "$k"; done
 	for k in "${kernels[@]}"; do check_vm "$k"; done
+	check_flake
 	check_accel_fallback
 	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" = 0 ]
