@@ -12,6 +12,9 @@
 
 #include <linux/types.h>
 
+/* The release of the module and of bft, as --version and modinfo say. */
+#define BFT_RELEASE		"0.6.0"
+
 #define BFT_MAGIC		"BFTWRAP\0"
 #define BFT_MAGIC_LEN		8
 #define BFT_VERSION		1

@@ -17,6 +17,7 @@
 #include <linux/err.h>
 #include <linux/module.h>
 
+#include "bft_format.h"
 #include "binfmt_trace.h"
 #include "control.h"
 #include "ksyms.h"
@@ -108,3 +109,4 @@ module_exit(binfmt_trace_exit);
 
 MODULE_DESCRIPTION("Load wrapped ELF executables and trace every step");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(BFT_RELEASE);

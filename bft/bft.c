@@ -868,7 +868,8 @@ static void usage_all(FILE *f)
 {
 	const struct cmd *cmd;
 
-	fprintf(f, "usage: bft COMMAND [ARGS...]\n\ncommands:\n");
+	fprintf(f, "usage: bft COMMAND [ARGS...]\n"
+		   "       bft --help | --version\n\ncommands:\n");
 	for (cmd = cmds; cmd->name; cmd++)
 		fprintf(f, "  bft %s %s\n", cmd->name, cmd->synopsis);
 	fprintf(f, "\nRun 'bft COMMAND --help' for details.\n"
@@ -962,7 +963,7 @@ static const struct cmd cmds[] = {
 	},
 	{
 		.name		= "trace",
-		.synopsis	= "[--pid PID | --session N] [--raw]",
+		.synopsis	= "[-p|--pid PID | --session N] [--raw]",
 		.summary	=
 "Print binfmt_trace's events as they happen, until interrupted (^C,\n"
 "exit status 0).  --session keeps the lines of session N; --pid keeps\n"
@@ -975,7 +976,7 @@ static const struct cmd cmds[] = {
 	},
 	{
 		.name		= "summarize",
-		.synopsis	= "[--session N | --pid PID] [--sessions FILE] "
+		.synopsis	= "[--session N | -p|--pid PID] [--sessions FILE] "
 				  "[--raw] [--summary-only] TRACE",
 		.summary	=
 "Print the report of bft run for each session in TRACE, a file of raw\n"
@@ -1006,6 +1007,10 @@ int main(int argc, char **argv)
 		return usage_error(NULL, "missing command");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage_all(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("bft (binfmt_trace) " BFT_RELEASE "\n");
 		return EXIT_OK;
 	}
 	cmd = find_cmd(argv[1]);

@@ -181,7 +181,7 @@ static int parse_summarize_args(const struct cmd *cmd, int argc, char **argv,
 {
 	static const struct option opts[] = {
 		{ "session",		required_argument,	NULL, OPT_SESSION },
-		{ "pid",		required_argument,	NULL, OPT_PID },
+		{ "pid",		required_argument,	NULL, 'p' },
 		{ "sessions",		required_argument,	NULL, OPT_SESSIONS },
 		{ "raw",		no_argument,		NULL, OPT_RAW },
 		{ "summary-only",	no_argument,		NULL, OPT_SUMMARY_ONLY },
@@ -191,7 +191,8 @@ static int parse_summarize_args(const struct cmd *cmd, int argc, char **argv,
 	unsigned long n;
 	int c, ret = EXIT_OK;
 
-	while ((c = next_opt(cmd, argc, argv, opts, &ret)) >= 0) {
+	while ((c = next_opt_from(cmd, argc, argv, ":hp:", opts,
+				   &ret)) >= 0) {
 		switch (c) {
 		case OPT_SESSION:
 			ret = parse_number(cmd, "--session", optarg,
@@ -199,7 +200,7 @@ static int parse_summarize_args(const struct cmd *cmd, int argc, char **argv,
 			if (ret)
 				return ret;
 			break;
-		case OPT_PID:
+		case 'p':
 			ret = parse_number(cmd, "--pid", optarg, INT_MAX, &n);
 			if (ret)
 				return ret;

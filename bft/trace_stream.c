@@ -170,7 +170,7 @@ static int parse_trace_args(const struct cmd *cmd, int argc, char **argv,
 			    struct stream *s)
 {
 	static const struct option opts[] = {
-		{ "pid",	required_argument,	NULL, OPT_PID },
+		{ "pid",	required_argument,	NULL, 'p' },
 		{ "session",	required_argument,	NULL, OPT_SESSION },
 		{ "raw",	no_argument,		NULL, OPT_RAW },
 		{ "help",	no_argument,		NULL, OPT_HELP },
@@ -179,9 +179,10 @@ static int parse_trace_args(const struct cmd *cmd, int argc, char **argv,
 	unsigned long n;
 	int c, ret = EXIT_OK;
 
-	while ((c = next_opt(cmd, argc, argv, opts, &ret)) >= 0) {
+	while ((c = next_opt_from(cmd, argc, argv, ":hp:", opts,
+				   &ret)) >= 0) {
 		switch (c) {
-		case OPT_PID:
+		case 'p':
 			ret = parse_number(cmd, "--pid", optarg, INT_MAX, &n);
 			if (ret)
 				return ret;

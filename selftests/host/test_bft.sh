@@ -901,6 +901,50 @@ else
 fi
 
 # ------------------------------------------------------------------
+# --version, the man page and bash completion
+
+SRC=$(cd "$(dirname "$BFT")" && pwd)
+release=$(sed -n 's/^#define BFT_RELEASE[[:space:]]*"\(.*\)"$/\1/p' "$SRC/../bft_format.h")
+run --version
+if [ "$RC" -eq 0 ] && [ -n "$release" ] && [ "$OUT" = "bft (binfmt_trace) $release" ]; then
+	pass "--version: 'bft (binfmt_trace) RELEASE' from bft_format.h"
+else
+	fail "--version" "exit $RC" "got: $OUT" "want release '$release'"
+fi
+
+if groff -man -Tutf8 -ww -z "$SRC/bft.1" 2>groff.err && ! [ -s groff.err ]; then
+	pass "man page bft.1 renders without a groff warning"
+else
+	fail "man page bft.1 renders without a groff warning" "$(cat groff.err)"
+fi
+man_text=$(groff -man -Tascii -P-c -P-u -P-b "$SRC/bft.1" 2>/dev/null)
+missing=
+for opt in $(for c in run trace summarize wrap unwrap info; do
+		"$BFT" help "$c" | head -n 1; done |
+	     grep -oE -- '-(-[a-z][a-z-]*|[a-zA-Z])\b' | sort -u); do
+	[[ $man_text == *"$opt"* ]] || missing="$missing $opt"
+done
+if [ -z "$missing" ] && [[ $man_text == *"binfmt_trace $release"* ]]; then
+	pass "man page documents every option of every command's usage line"
+else
+	fail "man page documents every option" "missing:$missing"
+fi
+
+complete_words() {	# complete_words WORD...: what <TAB> offers after them
+	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+		 _bft; printf "%s\n" "${COMPREPLY[@]}"' sh \
+		"$SRC/bft.bash-completion" "$@" | sort | tr '\n' ' '
+}
+if [ "$(complete_words bft su)" = "summarize " ] &&
+   [ "$(complete_words bft trace --p)" = "--pid " ] &&
+   [ "$(complete_words bft run -o-nothing-like-this --no-f)" = "--no-fault-events " ]; then
+	pass "bash completion: commands and each command's options"
+else
+	fail "bash completion" "bft su: $(complete_words bft su)" \
+		"bft trace --p: $(complete_words bft trace --p)"
+fi
+
+# ------------------------------------------------------------------
 
 echo "TAP version 13"
 echo "1..${#RESULTS[@]}"
