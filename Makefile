@@ -11,6 +11,11 @@
 #   make demo            boot the 6.12 VM and show what the module does
 #   make bench [KVER=6.1] what tracing costs, in guest time (VM, -icount)
 #   make vm [KVER=6.1]   interactive shell in the VM, module loaded
+#   make install         bft, its man page and bash completion under PREFIX
+#                        (/usr/local), and the module if KDIR is known
+#   make dkms-install    the module's sources to /usr/src, then dkms add,
+#                        build and install for the running kernel
+#   make deb             binfmt-trace-dkms and bft .deb files in build/deb/
 #   make flake [N=200]   boot both kernels N times, arming and disarming the
 #                        probes under faults; count kernel complaints
 #   make clean
@@ -36,7 +41,8 @@ NO_KDIR_NOTE := no kernel headers for the running kernel $(shell uname -r):\
 MODSRC	:= Kbuild $(wildcard $(TOP)/*.c $(TOP)/*.h)
 BUILD	:= $(TOP)/build/$(or $(KVER),local)
 
-.PHONY: all module bft setup check demo bench vm flake clean
+.PHONY: all module bft setup check demo bench vm flake clean install \
+	dkms-install deb
 
 all: bft
 ifneq ($(KDIR),)
@@ -73,6 +79,34 @@ bench: setup
 
 vm: setup
 	@bash qemu/run --kver $(or $(KVER),6.12) --mode shell
+
+PREFIX	?= /usr/local
+RELEASE	:= $(shell sed -n 's/^\#define BFT_RELEASE[[:space:]]*"\(.*\)"$$/\1/p' bft_format.h)
+DKMS_SRC := $(DESTDIR)/usr/src/binfmt-trace-$(RELEASE)
+
+install: bft
+	install -D -m 755 bft/bft $(DESTDIR)$(PREFIX)/bin/bft
+	install -D -m 644 bft/bft.1 $(DESTDIR)$(PREFIX)/share/man/man1/bft.1
+	install -D -m 644 bft/bft.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/bft
+ifneq ($(KDIR),)
+	$(MAKE) module
+	$(MAKE) -C $(KDIR) M=$(BUILD) modules_install
+	depmod -a $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+else
+	@echo "make install: module not installed; $(NO_KDIR_NOTE)" >&2
+endif
+
+dkms-install: install
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)
+	install -m 644 Kbuild dkms.conf $(wildcard *.c *.h) $(DKMS_SRC)/
+	dkms add -m binfmt-trace -v $(RELEASE)
+	dkms build -m binfmt-trace -v $(RELEASE)
+	dkms install -m binfmt-trace -v $(RELEASE)
+
+deb:
+	@bash scripts/deb.sh
 
 flake: setup
 	@bash scripts/flake.sh $(or $(N),200)

@@ -11,6 +11,8 @@
 #   vm       the in-guest suite on both kernels, in QEMU
 #   flake    one boot per kernel of make flake (probes armed and disarmed
 #            under concurrent faults): no kernel complaint
+#   install  DKMS builds for both kernels and loads in the VM; the Debian
+#            packages build and pass lintian (scripts/check-packaging.sh)
 #   accel    qemu/run falls back to TCG when the accelerator it probes
 #            cannot run the guest (a bogus one stands in for broken KVM)
 #
@@ -121,16 +123,22 @@ check_vm() {
 	fi
 }
 
-check_flake() {
-	local out=$log/flake.log line
-	bash "$top/scripts/flake.sh" 1 "${kernels[@]}" >"$out" 2>&1
+# forward_tap WHAT LOG: count the "ok - " and "not ok - " lines of LOG,
+# a script's TAP output; none at all is a failure of WHAT.
+forward_tap() {
+	local line
 	while read -r line; do
 		case $line in
 		"ok - "*) result OK "${line#ok - }" ;;
-		"not ok - "*) result FAIL "${line#not ok - }" "$out" ;;
+		"not ok - "*) result FAIL "${line#not ok - }" "$2" ;;
 		esac
-	done < <(grep -E '^(not )?ok - ' "$out")
-	grep -q '^ok - \|^not ok - ' "$out" || result FAIL "flake: ran" "$out"
+	done < <(grep -E '^(not )?ok - ' "$2")
+	grep -q '^ok - \|^not ok - ' "$2" || result FAIL "$1: ran" "$2"
+}
+
+check_flake() {
+	bash "$top/scripts/flake.sh" 1 "${kernels[@]}" >"$log/flake.log" 2>&1
+	forward_tap flake "$log/flake.log"
 }
 
 check_accel_fallback() {
@@ -140,12 +148,17 @@ check_accel_fallback() {
 		>"$out" 2>&1
 	if grep -q '^# 6.12: accelerator bogus cannot run this guest.*; using TCG$' "$out" &&
 	   grep -q '^# 6.12: qemu -accel tcg,thread=single' "$out" &&
-	   grep -q '^guest booted: .*binfmt_trace loaded$' "$out" &&
+	   grep -q '^guest booted: .*binfmt_trace loaded' "$out" &&
 	   grep -q '^BFT-GUEST-END rc=0' "$out"; then
 		result OK "accel: a probed accelerator that cannot run falls back to TCG"
 	else
 		result FAIL "accel: a probed accelerator that cannot run falls back to TCG" "$out"
 	fi
+}
+
+check_packaging() {
+	bash "$top/scripts/check-packaging.sh" >"$log/packaging.log" 2>&1
+	forward_tap packaging "$log/packaging.log"
 }
 
 main() {
@@ -155,6 +168,7 @@ main() {
 	for k in "${kernels[@]}"; do check_build "$k"; done
 	for k in "${kernels[@]}"; do check_vm "$k"; done
 	check_flake
+	check_packaging
 	check_accel_fallback
 	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" = 0 ]

@@ -10,7 +10,7 @@
 # Usage: scripts/flake.sh [N] [KERNEL...]     (default: 200, 6.1 6.12)
 #
 # Prints one TAP line per kernel, the failing boots' complaints, and
-# "flake: K: F of N boots with a kernel complaint, C arm/disarm cycles".
+# "flake: K: F of N boots failed, C arm/disarm cycles".
 # Exit 0 only when no boot failed.
 
 set -uo pipefail
@@ -52,11 +52,11 @@ flake_kernel() {
 	if [ "$bad" -eq 0 ]; then
 		echo "ok - flake: $k: $n boots, no kernel complaint"
 	else
-		echo "not ok - flake: $k: $bad of $n boots with a kernel complaint (see $log)"
+		echo "not ok - flake: $k: $bad of $n boots failed: a kernel complaint, or the guest did not finish (see $log)"
 		sed 's/^/#   /' "$log" | head -60
 		rc=1
 	fi
-	echo "flake: $k: $bad of $n boots with a kernel complaint, $cycles arm/disarm cycles"
+	echo "flake: $k: $bad of $n boots failed, $cycles arm/disarm cycles"
 }
 
 for k in "${kernels[@]}"; do
