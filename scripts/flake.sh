@@ -31,6 +31,7 @@ rc=0
 flake_kernel() {
 	local k=$1 out=$top/build/vm-$1 i bad=0 cycles=0 c log build=
 	log=$top/build/flake-$k.log
+	mkdir -p "$out"
 	: > "$log"
 	for i in $(seq "$n"); do
 		bash "$top/qemu/run" --kver "$k" --mode demo $build \
