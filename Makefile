@@ -16,6 +16,8 @@
 #   make dkms-install    the module's sources to /usr/src, then dkms add,
 #                        build and install for the running kernel
 #   make deb             binfmt-trace-dkms and bft .deb files in build/deb/
+#   make fuzz [RUNS=10000000]  libFuzzer (ASan, UBSan) on elf_check.c and
+#                        bft's parsers of wrapped files
 #   make flake [N=200]   boot both kernels N times, arming and disarming the
 #                        probes under faults; count kernel complaints
 #   make clean
@@ -42,7 +44,7 @@ MODSRC	:= Kbuild $(wildcard $(TOP)/*.c $(TOP)/*.h)
 BUILD	:= $(TOP)/build/$(or $(KVER),local)
 
 .PHONY: all module bft setup check demo bench vm flake clean install \
-	dkms-install deb
+	dkms-install deb fuzz
 
 all: bft
 ifneq ($(KDIR),)
@@ -107,6 +109,9 @@ dkms-install: install
 
 deb:
 	@bash scripts/deb.sh
+
+fuzz: setup
+	@bash scripts/fuzz.sh $(or $(RUNS),10000000)
 
 flake: setup
 	@bash scripts/flake.sh $(or $(N),200)

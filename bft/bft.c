@@ -385,9 +385,10 @@ static int decode_header(const char *path, const struct blob *b,
 				 "multiple of %d",
 				 (unsigned long long)h->elf_offset,
 				 BFT_ELF_ALIGN);
-	if (h->elf_offset > b->len)
-		return bad_input(path, "elf_offset %llu is beyond the end of "
-				 "the file (%zu bytes)",
+	/* As the module: an ELF of no bytes is no ELF. */
+	if (h->elf_offset >= b->len)
+		return bad_input(path, "elf_offset %llu is not inside the "
+				 "file (%zu bytes)",
 				 (unsigned long long)h->elf_offset, b->len);
 	if (h->elf_size != b->len - h->elf_offset)
 		return bad_input(path, "elf_offset + elf_size (%llu + %llu) "

@@ -9,6 +9,7 @@
 #   build    the module for 6.1 and 6.12 with W=1: no warning
 #   sparse   sparse (C=2) on both kernels: no warning
 #   vm       the in-guest suite on both kernels, in QEMU
+#   fuzz     make fuzz, short: 200000 runs of each libFuzzer harness
 #   flake    one boot per kernel of make flake (probes armed and disarmed
 #            under concurrent faults): no kernel complaint
 #   install  DKMS builds for both kernels and loads in the VM; the Debian
@@ -136,6 +137,11 @@ forward_tap() {
 	grep -q '^ok - \|^not ok - ' "$2" || result FAIL "$1: ran" "$2"
 }
 
+check_fuzz() {
+	bash "$top/scripts/fuzz.sh" 200000 >"$log/fuzz.log" 2>&1
+	forward_tap fuzz "$log/fuzz.log"
+}
+
 check_flake() {
 	bash "$top/scripts/flake.sh" 1 "${kernels[@]}" >"$log/flake.log" 2>&1
 	forward_tap flake "$log/flake.log"
@@ -164,6 +170,7 @@ check_packaging() {
 main() {
 	local k
 	check_host
+	check_fuzz
 	check_style
 	for k in "${kernels[@]}"; do check_build "$k"; done
 	for k in "${kernels[@]}"; do check_vm "$k"; done

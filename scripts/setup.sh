@@ -20,7 +20,7 @@ cache=${BFT_CACHE:-$top/.cache}
 packages=(make gcc gcc-12 libc6-dev linux-libc-dev binutils
 	  qemu-system-x86 busybox-static cpio xz-utils e2fsprogs
 	  sparse dwarves kmod musl-tools perl python3 gdb groff-base
-	  dkms dh-dkms debhelper lintian dpkg-dev)
+	  dkms dh-dkms debhelper lintian dpkg-dev clang libclang-rt-14-dev)
 
 # The meta-packages that name the two target kernels, by short name.
 declare -A meta=([6.1]=linux-image-amd64 [6.12]=linux-image-6.12-amd64)
