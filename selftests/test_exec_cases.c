@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_exec_cases - the ways a program can be executed, each giving a
- * wrapped program the same result as the plain one: setuid, noexec mounts,
- * #! scripts, execveat and fexecve (also of a memfd), a missing or non-ELF
+ * wrapped program the same result as the plain one: setuid, setgid, file
+ * capabilities and no_new_privs, noexec mounts, #! scripts, execveat and fexecve (also of a memfd), a missing or non-ELF
  * interpreter, and a crash with a core dump.
  */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <stdlib.h>
+#include <linux/capability.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/xattr.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
@@ -101,6 +104,96 @@ TEST_F(cases, setuid_root_wrapped_program_run_by_user_is_secure)
 	EXPECT_EQ(0UL, auxv_value(self->out, AT_EUID));
 	EXPECT_EQ(1000UL, auxv_value(self->out, AT_GID));
 	EXPECT_EQ(1000UL, auxv_value(self->out, AT_EGID));
+}
+
+static void become_user_no_new_privs(void)
+{
+	become_user();
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		_exit(125);
+}
+
+/* The credentials and AT_SECURE a probe reports, as one line. */
+static void creds_of(const char *report, char *buf, size_t size)
+{
+	snprintf(buf, size, "secure=%lu uid=%lu euid=%lu gid=%lu egid=%lu",
+		 auxv_value(report, AT_SECURE), auxv_value(report, AT_UID),
+		 auxv_value(report, AT_EUID), auxv_value(report, AT_GID),
+		 auxv_value(report, AT_EGID));
+}
+
+/*
+ * Run DIR/plain and DIR/wrapped (set up by @setup, a shell command with
+ * both names in it) as user 1000 after @prep; both must succeed with the
+ * same credentials and AT_SECURE, and those must be @want.
+ */
+static void same_creds(struct __test_metadata *_metadata, char *out,
+		       size_t size, const char *setup, void (*prep)(void),
+		       const char *want)
+{
+	char *argv[] = { "probe", NULL };
+	char plain[128], wrapped[128];
+	int status;
+
+	sh(_metadata, "cp " PROBE " " DIR "/plain && bft wrap " PROBE " "
+	   DIR "/wrapped");
+	sh(_metadata, setup);
+	ASSERT_EQ(0, run_capture(DIR "/plain", argv, prep, out, size,
+				 &status));
+	ASSERT_EQ(0, status);
+	creds_of(out, plain, sizeof(plain));
+	ASSERT_EQ(0, run_capture(DIR "/wrapped", argv, prep, out, size,
+				 &status));
+	ASSERT_EQ(0, status);
+	creds_of(out, wrapped, sizeof(wrapped));
+	EXPECT_STREQ(plain, wrapped);
+	EXPECT_STREQ(want, wrapped);
+}
+
+TEST_F(cases, setgid_wrapped_program_gets_the_stock_credentials)
+{
+	same_creds(_metadata, self->out, sizeof(self->out),
+		   "chown 0:0 " DIR "/plain " DIR "/wrapped && "
+		   "chmod 2755 " DIR "/plain " DIR "/wrapped", become_user,
+		   "secure=1 uid=1000 euid=1000 gid=1000 egid=0");
+}
+
+/* no_new_privs: the setuid bit is ignored, for stock and for us. */
+TEST_F(cases, setuid_wrapped_program_under_no_new_privs_gains_nothing)
+{
+	same_creds(_metadata, self->out, sizeof(self->out),
+		   "chmod 4755 " DIR "/plain " DIR "/wrapped",
+		   become_user_no_new_privs,
+		   "secure=0 uid=1000 euid=1000 gid=1000 egid=1000");
+}
+
+/* File capabilities (cap_net_raw+ep) make the exec secure, as stock. */
+TEST_F(cases, file_capabilities_make_a_wrapped_exec_secure)
+{
+	struct vfs_cap_data cap = {
+		.magic_etc = VFS_CAP_REVISION_2 | VFS_CAP_FLAGS_EFFECTIVE,
+		.data[0].permitted = 1U << CAP_NET_RAW,
+	};
+	char *argv[] = { "probe", NULL };
+	char plain[128], wrapped[128];
+	int status;
+
+	sh(_metadata, "cp " PROBE " " DIR "/plain && bft wrap " PROBE " "
+	   DIR "/wrapped");
+	ASSERT_EQ(0, setxattr(DIR "/plain", "security.capability", &cap,
+			      sizeof(cap), 0));
+	ASSERT_EQ(0, setxattr(DIR "/wrapped", "security.capability", &cap,
+			      sizeof(cap), 0));
+	ASSERT_EQ(0, run_capture(DIR "/plain", argv, become_user, self->out,
+				 sizeof(self->out), &status));
+	ASSERT_EQ(0, status);
+	creds_of(self->out, plain, sizeof(plain));
+	ASSERT_EQ(0, run_capture(DIR "/wrapped", argv, become_user, self->out,
+				 sizeof(self->out), &status));
+	ASSERT_EQ(0, status);
+	creds_of(self->out, wrapped, sizeof(wrapped));
+	EXPECT_STREQ(plain, wrapped);
+	EXPECT_STREQ("secure=1 uid=1000 euid=1000 gid=1000 egid=1000", wrapped);
 }
 
 TEST_F(cases, wrapped_program_on_noexec_mount_is_refused_with_eacces)

@@ -137,4 +137,58 @@ TEST(unload_removes_everything_and_reload_restores_it)
 	unlink(path);
 }
 
+/*
+ * Exec a wrapped program over and over while the module is removed and
+ * loaded again: each exec either runs the program or, with the module
+ * gone, fails with ENOEXEC; nothing else, and the kernel log stays clean
+ * (the harness checks it).  The module ends loaded and working.
+ */
+TEST(exec_while_the_module_is_removed_and_loaded_is_safe)
+{
+	const char *path = "/tmp/race.bft";
+	char *argv[] = { "race", NULL };
+	char *envp[] = { NULL };
+	int i, status, err, unloads = 0, bad = 0, pipefd[2];
+	pid_t pid;
+
+	ASSERT_EQ(0, system("bft wrap /selftests/progs/hello-static " "/tmp/race.bft"));
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(pipefd[0]);
+		for (;;) {
+			err = bft_spawn(path, argv, envp, true, 5, &status);
+			if (err == ENOEXEC ||
+			    (!err && WIFEXITED(status) && !WEXITSTATUS(status)))
+				continue;
+			if (write(pipefd[1], &err, sizeof(err)) < 0)
+				_exit(2);
+			_exit(1);
+		}
+	}
+	close(pipefd[1]);
+	for (i = 0; i < 20; i++) {
+		if (!syscall(SYS_delete_module, BFT_MODULE_NAME, O_NONBLOCK)) {
+			unloads++;
+			usleep(20000);
+			ASSERT_EQ(0, load_module());
+		}
+		usleep(20000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	EXPECT_TRUE(WIFSIGNALED(status)) {
+		if (read(pipefd[0], &err, sizeof(err)) == sizeof(err))
+			TH_LOG("an exec failed with errno %d", err);
+		bad = 1;
+	}
+	close(pipefd[0]);
+	EXPECT_EQ(0, bad);
+	EXPECT_LT(0, unloads);
+	EXPECT_TRUE(path_is_dir(BFT_DEBUGFS));
+	EXPECT_EQ(0, bft_exec_errno(path));
+	unlink(path);
+}
+
 TEST_HARNESS_MAIN

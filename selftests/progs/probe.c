@@ -49,17 +49,30 @@ static const char *auxv_name(unsigned long type)
 	return "?";
 }
 
+/*
+ * The auxv from /proc/self/auxv, or, where a secure exec (setgid, file
+ * capabilities) made /proc/self root's, from the stack: it follows the
+ * NULL that ends the environment.
+ */
 static void print_auxv(void)
 {
 	uint64_t pair[2];
+	const uint64_t *stack;
+	char **p = environ;
 	FILE *f = fopen("/proc/self/auxv", "r");
 
-	if (!f)
+	if (f) {
+		while (fread(pair, sizeof(pair), 1, f) == 1 && pair[0] != 0)
+			printf("auxv %lu 0x%lx %s\n", (unsigned long)pair[0],
+			       (unsigned long)pair[1], auxv_name(pair[0]));
+		fclose(f);
 		return;
-	while (fread(pair, sizeof(pair), 1, f) == 1 && pair[0] != 0)
-		printf("auxv %lu 0x%lx %s\n", (unsigned long)pair[0],
-		       (unsigned long)pair[1], auxv_name(pair[0]));
-	fclose(f);
+	}
+	while (*p)
+		p++;
+	for (stack = (const uint64_t *)(p + 1); stack[0]; stack += 2)
+		printf("auxv %lu 0x%lx %s\n", (unsigned long)stack[0],
+		       (unsigned long)stack[1], auxv_name(stack[0]));
 }
 
 static void print_maps(void)
