@@ -16,6 +16,7 @@
 #define BFT_TRACE_H
 
 #include <linux/sched.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 struct bft_session;
@@ -101,8 +102,7 @@ struct bft_ev_load_start {
 	u64	e_entry;
 	u64	elf_offset;
 	u64	elf_size;
-	char	label[33];
-	/* str[]: filename, NUL, interpreter path or "", NUL */
+	/* str[]: filename, interpreter path, label: each escaped, NUL */
 };
 
 /* load_phdr: one program header, as read from the file. */
@@ -201,13 +201,18 @@ struct bft_ev_load_end {
 	u64	load_ns;	/* from the wrapper check to the end */
 };
 
+/* off= of a page that is in no file: -1, which prints as "-". */
+#define BFT_OFF_NONE		(~0ULL)
+
 /* page_fault: one handle_mm_fault() call on a traced mm. */
 struct bft_ev_page_fault {
 	u64	since_ns;	/* fault entry minus the session start */
 	u64	addr;
 	u64	ip;		/* user ip, or 0 when there are no regs */
 	u64	latency_ns;	/* handle_mm_fault() entry to return */
-	u64	off;		/* file offset (ELF offset for obj=exe) */
+	u64	off;		/* file offset (ELF offset for obj=exe),
+				 * BFT_OFF_NONE in no file
+				 */
 	u32	fault_flags;	/* FAULT_FLAG_* */
 	u32	vm_fault;	/* the vm_fault_t returned */
 	u8	access;		/* enum bft_access */
@@ -215,9 +220,9 @@ struct bft_ev_page_fault {
 	u8	obj;		/* enum bft_object */
 	u8	result;		/* enum bft_result */
 	u8	cache;		/* enum bft_cache */
-	u8	file_backed;	/* the vma maps a file: off= is valid */
+	u8	file_backed;	/* the vma maps a file */
 	s16	seg;		/* program header index, or -1 */
-	/* str[]: for obj=lib, the file's name; else "" */
+	/* str[]: for obj=lib, the file's name; else "-" */
 };
 
 /* fork: a traced mm was copied; the child is traced too. */
@@ -274,9 +279,47 @@ struct bft_event {
 	char	str[];
 };
 
-/* The biggest record: load_start with two full paths. */
+/*
+ * The most bytes of one string in a record, its NUL included: strings are
+ * stored escaped (docs/trace-format.md), and one longer than this is cut
+ * and ends in BFT_EVENT_STR_CUT.  Three of them and the rest of a
+ * load_start must stay below a page: the kernel's trace buffers take no
+ * bigger event, and its printer no longer line.
+ */
+#define BFT_EVENT_STR_MAX	1024
+#define BFT_EVENT_STR_CUT	"..."
+
+/* The biggest record: load_start with its file, interpreter and label. */
 #define BFT_EVENT_MAX_SIZE \
-	ALIGN(sizeof(struct bft_event) + 2 * BFT_EVENT_PATH_MAX, 8)
+	ALIGN(sizeof(struct bft_event) + 3 * BFT_EVENT_STR_MAX, 8)
+
+/**
+ * bft_event_str() - the @n-th string of a committed record
+ * @ev: the record
+ * @n: 0 for the first
+ *
+ * Return: the string, or "-" when the record has fewer.
+ */
+static inline const char *bft_event_str(const struct bft_event *ev,
+					unsigned int n)
+{
+	const char *end = (const char *)ev + ev->size;
+	const char *s = ev->str;
+
+	while (n-- && s < end)
+		s += strnlen(s, end - s) + 1;
+	return s < end && *s ? s : "-";
+}
+
+/*
+ * [start, end) as printed: an empty range is 0x0-0x0, whatever its
+ * bounds were.
+ */
+static inline void bft_range(u64 *start, u64 *end, u64 from, u64 to)
+{
+	*start = from < to ? from : 0;
+	*end = from < to ? to : 0;
+}
 
 /* trace_buf.c: the per-CPU rings. */
 #define BFT_BUFFER_SIZE_KB_DEFAULT	2048

@@ -249,29 +249,71 @@ struct bft_event *bft_event_begin(struct bft_session *session,
 	return writer->scratch;
 }
 
+/* Bytes a string value holds as \xNN: docs/trace-format.md. */
+static bool bft_byte_needs_escape(unsigned char c)
+{
+	return c < 0x21 || c > 0x7e || c == '\\' || c == '=';
+}
+
+static size_t bft_escaped_len(unsigned char c)
+{
+	return bft_byte_needs_escape(c) ? 4 : 1;
+}
+
+/*
+ * Write @s escaped at @dst, in at most @max bytes with the NUL: whole if
+ * it fits, else as many whole characters as leave room for
+ * BFT_EVENT_STR_CUT.  Return: the bytes written, NUL not included.
+ */
+static size_t bft_escape(char *dst, const char *s, size_t max)
+{
+	const size_t cut_len = sizeof(BFT_EVENT_STR_CUT) - 1;
+	size_t len = 0, need = 0;
+	const char *p;
+
+	for (p = s; *p; p++)
+		need += bft_escaped_len(*p);
+	for (p = s; *p; p++) {
+		size_t n = bft_escaped_len(*p);
+
+		if (need >= max && len + n + cut_len >= max)
+			break;
+		if (n == 1)
+			dst[len] = *p;
+		else
+			snprintf(dst + len, 5, "\\x%02x", (unsigned char)*p);
+		len += n;
+	}
+	if (*p) {
+		memcpy(dst + len, BFT_EVENT_STR_CUT, cut_len);
+		len += cut_len;
+	}
+	dst[len] = '\0';
+	return len;
+}
+
 /**
- * bft_event_put_str() - append a string to an event
+ * bft_event_put_str() - append a string to an event, as it prints
  * @ev: the event from bft_event_begin()
  * @off: where in @ev->str the string goes: 0, or what the previous call
  *	returned
  * @s: the string; NULL is taken as ""
  *
- * The string is cut, still NUL-terminated, when it would not fit in
- * BFT_EVENT_MAX_SIZE.
+ * The string is stored escaped, "-" when empty, so that every reader of
+ * the record (the tracepoints' TP_printk() included) prints it as is.
+ * One longer than BFT_EVENT_STR_MAX once escaped is cut and ends in
+ * BFT_EVENT_STR_CUT.
  *
  * Return: the offset after the string's NUL, to pass on to the next call
  * and at last to bft_event_commit().
  */
 size_t bft_event_put_str(struct bft_event *ev, size_t off, const char *s)
 {
-	ssize_t len;
-
-	if (off >= BFT_EVENT_STR_ROOM)
+	if (off + BFT_EVENT_STR_MAX > BFT_EVENT_STR_ROOM)
 		return off;
-	len = strscpy(ev->str + off, s ? s : "", BFT_EVENT_STR_ROOM - off);
-	if (len < 0)
-		len = BFT_EVENT_STR_ROOM - off - 1;
-	return off + len + 1;
+	if (!s || !*s)
+		s = "-";
+	return off + bft_escape(ev->str + off, s, BFT_EVENT_STR_MAX) + 1;
 }
 
 /*

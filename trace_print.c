@@ -3,11 +3,10 @@
  * The text form of an event, one line each, as docs/trace-format.md
  * describes it: ftrace's leading columns, then "name: key=value ...".
  *
- * A value never contains a space, so that a line splits on spaces and
- * then on the first '=' of each field; strings are escaped to keep it so.
- * Names come from tables of value and name, as ftrace's
- * __print_symbolic() takes them; a value missing from its table prints as
- * a number, never as nothing.
+ * The fields print exactly as the tracepoints' TP_printk() prints them
+ * (tracepoints.h), with the same lists of names (trace_symbols.h) and the
+ * same rules: a value missing from its list prints in hex, strings were
+ * escaped when the record was written.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,18 +19,11 @@
 #include <linux/mman.h>
 #include <linux/string.h>
 #include <linux/time64.h>
+#include <linux/tracepoint-defs.h>
 
 #include "trace.h"
 #include "trace_buf.h"
-
-/*
- * uapi since 6.3.  6.1 never puts them in the auxv, but the table of
- * names is the same for both kernels.
- */
-#ifndef AT_RSEQ_FEATURE_SIZE
-#define AT_RSEQ_FEATURE_SIZE	27
-#define AT_RSEQ_ALIGN		28
-#endif
+#include "trace_symbols.h"
 
 /**
  * struct bft_line - a line being written
@@ -88,320 +80,84 @@ static void put_s64(struct bft_line *l, const char *key, s64 value)
 	line_printf(l, " %s=%lld", key, value);
 }
 
-static void put_none(struct bft_line *l, const char *key)
-{
-	line_printf(l, " %s=-", key);
-}
-
-static bool byte_needs_escape(unsigned char c)
-{
-	return c < 0x21 || c > 0x7e || c == '\\' || c == '=';
-}
-
-/* @len bytes of @s, escaped; "-" when empty. */
-static void put_str(struct bft_line *l, const char *key, const char *s,
-		    size_t len)
-{
-	size_t i;
-
-	if (!len) {
-		put_none(l, key);
-		return;
-	}
-	line_printf(l, " %s=", key);
-	for (i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		if (byte_needs_escape(c))
-			line_printf(l, "\\x%02x", c);
-		else
-			line_putc(l, c);
-	}
-}
-
-/* The @n-th string after the payload; "" when the record has none. */
-static const char *event_str(const struct bft_event *ev, unsigned int n,
-			     size_t *len)
-{
-	size_t header = offsetof(struct bft_event, str);
-	size_t room = ev->size > header ? ev->size - header : 0;
-	const char *s = ev->str;
-
-	*len = strnlen(s, room);
-	while (n--) {
-		if (*len == room) {
-			*len = 0;
-			break;
-		}
-		s += *len + 1;
-		room -= *len + 1;
-		*len = strnlen(s, room);
-	}
-	return s;
-}
-
+/* A string of the record: stored escaped, "-" when empty. */
 static void put_event_str(struct bft_line *l, const char *key,
 			  const struct bft_event *ev, unsigned int n)
 {
-	const char *s;
-	size_t len;
-
-	s = event_str(ev, n, &len);
-	put_str(l, key, s, len);
+	line_printf(l, " %s=%s", key, bft_event_str(ev, n));
 }
 
-/* A segment index; negative for none. */
-static void put_seg(struct bft_line *l, s16 seg)
+/* [start, end) as "0xSTART-0xEND", as the tracepoint prints it. */
+static void put_range(struct bft_line *l, const char *key, u64 from, u64 to)
 {
-	if (seg < 0)
-		put_none(l, "seg");
-	else
-		put_u64(l, "seg", seg);
+	u64 start, end;
+
+	bft_range(&start, &end, from, to);
+	line_printf(l, " %s=0x%llx-0x%llx", key, start, end);
 }
 
-/* [start, end) as "0xSTART-0xEND"; "-" when empty. */
-static void put_range(struct bft_line *l, const char *key, u64 start,
-		      u64 end)
-{
-	if (start >= end)
-		put_none(l, key);
-	else
-		line_printf(l, " %s=0x%llx-0x%llx", key, start, end);
-}
-
-/* What vm_mmap() returned: an address, or a negative errno. */
-static void put_addr_or_errno(struct bft_line *l, const char *key,
-			      s64 result)
-{
-	if (IS_ERR_VALUE((unsigned long)result))
-		put_s64(l, key, result);
-	else
-		put_hex(l, key, result);
-}
-
-/**
- * struct bft_symbol - the name of a value, as in ftrace's __print_symbolic()
- * @value: the value
- * @name: its name; NULL ends a table
+/*
+ * The lists of trace_symbols.h, as __print_symbolic() and __print_flags()
+ * take them, ended by a NULL name.
  */
-struct bft_symbol {
-	u64		value;
-	const char	*name;
-};
+#define BFT_SYMBOLS(name, list) \
+	static const struct trace_print_flags name[] = { list, { 0, NULL } }
 
-static const struct bft_symbol bft_object_names[] = {
-	{ BFT_OBJ_EXE,		"exe" },
-	{ BFT_OBJ_INTERP,	"interp" },
-	{ BFT_OBJ_LIB,		"lib" },
-	{ BFT_OBJ_HEAP,		"heap" },
-	{ BFT_OBJ_STACK,	"stack" },
-	{ BFT_OBJ_ANON,		"anon" },
-	{ BFT_OBJ_VDSO,		"vdso" },
-	{ BFT_OBJ_VVAR,		"vvar" },
-	{ BFT_OBJ_NONE,		"none" },
-	{ }
-};
+BFT_SYMBOLS(bft_object_names, BFT_OBJ_SYMBOLS);
+BFT_SYMBOLS(bft_access_names, BFT_ACCESS_SYMBOLS);
+BFT_SYMBOLS(bft_mode_names, BFT_MODE_SYMBOLS);
+BFT_SYMBOLS(bft_result_names, BFT_RESULT_SYMBOLS);
+BFT_SYMBOLS(bft_cache_names, BFT_CACHE_SYMBOLS);
+BFT_SYMBOLS(bft_exec_stack_names, BFT_EXEC_STACK_SYMBOLS);
+BFT_SYMBOLS(bft_auxv_names, BFT_AUXV_SYMBOLS);
+BFT_SYMBOLS(bft_phdr_type_names, BFT_PHDR_TYPE_SYMBOLS);
+BFT_SYMBOLS(bft_phdr_flags_names, BFT_PHDR_FLAGS_SYMBOLS);
+BFT_SYMBOLS(bft_elf_type_names, BFT_ELF_TYPE_SYMBOLS);
+BFT_SYMBOLS(bft_prot_names, BFT_PROT_SYMBOLS);
+BFT_SYMBOLS(bft_map_flag_names, BFT_MAP_FLAGS_SYMBOLS);
+BFT_SYMBOLS(bft_map_errno_names, BFT_MAP_ERRNO_SYMBOLS);
+BFT_SYMBOLS(bft_ip_names, BFT_NONE_SYMBOLS(0));
+BFT_SYMBOLS(bft_off_names, BFT_NONE_SYMBOLS(-1));
 
-static const struct bft_symbol bft_access_names[] = {
-	{ BFT_ACCESS_READ,	"read" },
-	{ BFT_ACCESS_WRITE,	"write" },
-	{ BFT_ACCESS_EXEC,	"exec" },
-	{ }
-};
-
-static const struct bft_symbol bft_mode_names[] = {
-	{ BFT_MODE_USER,	"user" },
-	{ BFT_MODE_KERNEL,	"kernel" },
-	{ BFT_MODE_REMOTE,	"remote" },
-	{ }
-};
-
-static const struct bft_symbol bft_result_names[] = {
-	{ BFT_RESULT_MINOR,	"minor" },
-	{ BFT_RESULT_MAJOR,	"major" },
-	{ BFT_RESULT_RETRY,	"retry" },
-	{ BFT_RESULT_SIGSEGV,	"sigsegv" },
-	{ BFT_RESULT_SIGBUS,	"sigbus" },
-	{ BFT_RESULT_OOM,	"oom" },
-	{ }
-};
-
-static const struct bft_symbol bft_cache_names[] = {
-	{ BFT_CACHE_NONE,	"-" },
-	{ BFT_CACHE_HIT,	"hit" },
-	{ BFT_CACHE_MISS,	"miss" },
-	{ }
-};
-
-static const struct bft_symbol bft_exec_stack_names[] = {
-	{ EXSTACK_DEFAULT,	"default" },
-	{ EXSTACK_DISABLE_X,	"disable" },
-	{ EXSTACK_ENABLE_X,	"enable" },
-	{ }
-};
-
-#define AT_SYMBOL(id)	{ id, #id }
-
-static const struct bft_symbol bft_auxv_names[] = {
-	AT_SYMBOL(AT_NULL),
-	AT_SYMBOL(AT_IGNORE),
-	AT_SYMBOL(AT_EXECFD),
-	AT_SYMBOL(AT_PHDR),
-	AT_SYMBOL(AT_PHENT),
-	AT_SYMBOL(AT_PHNUM),
-	AT_SYMBOL(AT_PAGESZ),
-	AT_SYMBOL(AT_BASE),
-	AT_SYMBOL(AT_FLAGS),
-	AT_SYMBOL(AT_ENTRY),
-	AT_SYMBOL(AT_NOTELF),
-	AT_SYMBOL(AT_UID),
-	AT_SYMBOL(AT_EUID),
-	AT_SYMBOL(AT_GID),
-	AT_SYMBOL(AT_EGID),
-	AT_SYMBOL(AT_PLATFORM),
-	AT_SYMBOL(AT_HWCAP),
-	AT_SYMBOL(AT_CLKTCK),
-	AT_SYMBOL(AT_SECURE),
-	AT_SYMBOL(AT_BASE_PLATFORM),
-	AT_SYMBOL(AT_RANDOM),
-	AT_SYMBOL(AT_HWCAP2),
-	AT_SYMBOL(AT_RSEQ_FEATURE_SIZE),
-	AT_SYMBOL(AT_RSEQ_ALIGN),
-	AT_SYMBOL(AT_EXECFN),
-	AT_SYMBOL(AT_SYSINFO_EHDR),
-	AT_SYMBOL(AT_MINSIGSTKSZ),
-	{ }
-};
-
-static const struct bft_symbol bft_phdr_type_names[] = {
-	{ PT_NULL,		"NULL" },
-	{ PT_LOAD,		"LOAD" },
-	{ PT_DYNAMIC,		"DYNAMIC" },
-	{ PT_INTERP,		"INTERP" },
-	{ PT_NOTE,		"NOTE" },
-	{ PT_SHLIB,		"SHLIB" },
-	{ PT_PHDR,		"PHDR" },
-	{ PT_TLS,		"TLS" },
-	{ PT_GNU_EH_FRAME,	"GNU_EH_FRAME" },
-	{ PT_GNU_STACK,		"GNU_STACK" },
-	{ PT_GNU_RELRO,		"GNU_RELRO" },
-	{ PT_GNU_PROPERTY,	"GNU_PROPERTY" },
-	{ }
-};
-
-static const struct bft_symbol bft_elf_type_names[] = {
-	{ ET_EXEC,	"EXEC" },
-	{ ET_DYN,	"DYN" },
-	{ }
-};
-
-/* The values of the MAP_TYPE bits. */
-static const struct bft_symbol bft_map_type_names[] = {
-	{ MAP_SHARED,		"SHARED" },
-	{ MAP_PRIVATE,		"PRIVATE" },
-	{ MAP_SHARED_VALIDATE,	"SHARED_VALIDATE" },
-	{ }
-};
-
-/* Single bits, in the order they print, after the type. */
-static const struct bft_symbol bft_map_flag_names[] = {
-	{ MAP_FIXED,		"FIXED" },
-	{ MAP_ANONYMOUS,	"ANONYMOUS" },
-	{ MAP_FIXED_NOREPLACE,	"FIXED_NOREPLACE" },
-	{ }
-};
-
-static const char *symbol_name(const struct bft_symbol *symbols, u64 value)
+/* As trace_print_symbols_seq(): the name, else "0x%lx". */
+static void put_symbol(struct bft_line *l, const char *key,
+		       const struct trace_print_flags *symbols,
+		       unsigned long value)
 {
 	for (; symbols->name; symbols++) {
-		if (symbols->value == value)
-			return symbols->name;
-	}
-	return NULL;
-}
-
-/* An enum: its name, else its number. */
-static void put_symbol(struct bft_line *l, const char *key,
-		       const struct bft_symbol *symbols, s64 value)
-{
-	const char *name = symbol_name(symbols, value);
-
-	if (name)
-		line_printf(l, " %s=%s", key, name);
-	else
-		put_s64(l, key, value);
-}
-
-/* A type field of a header: its name, else hex, as readelf shows it. */
-static void put_symbol_hex(struct bft_line *l, const char *key,
-			   const struct bft_symbol *symbols, u64 value)
-{
-	const char *name = symbol_name(symbols, value);
-
-	if (name)
-		line_printf(l, " %s=%s", key, name);
-	else
-		put_hex(l, key, value);
-}
-
-/* An id the table does not know is key=-: id= still says which it was. */
-static void put_auxv_key(struct bft_line *l, u64 id)
-{
-	const char *name = symbol_name(bft_auxv_names, id);
-
-	if (name)
-		line_printf(l, " key=%s", name);
-	else
-		put_none(l, "key");
-}
-
-/* MAP_* names joined by '|': the type, the known bits, then hex. */
-static void put_map_flags(struct bft_line *l, u32 flags)
-{
-	const char *name = symbol_name(bft_map_type_names, flags & MAP_TYPE);
-	const struct bft_symbol *bit;
-	const char *sep = "";
-
-	line_printf(l, " flags=");
-	if (name) {
-		line_printf(l, "%s", name);
-		flags &= ~MAP_TYPE;
-		sep = "|";
-	}
-	for (bit = bft_map_flag_names; bit->name; bit++) {
-		if (flags & bit->value) {
-			line_printf(l, "%s%s", sep, bit->name);
-			flags &= ~bit->value;
-			sep = "|";
+		if (symbols->mask == value) {
+			line_printf(l, " %s=%s", key, symbols->name);
+			return;
 		}
 	}
-	if (flags)
-		line_printf(l, "%s0x%x", sep, flags);
-	else if (!*sep)
-		line_putc(l, '-');
+	line_printf(l, " %s=0x%lx", key, value);
 }
 
-/* PROT_* as "rwx", '-' for each right missing. */
-static void put_prot(struct bft_line *l, s32 prot)
+/*
+ * As trace_print_flags_seq() with "|": the names of the masks set, in
+ * list order, then the bits left in hex; "-" for none, as the
+ * tracepoint's ternary prints it.
+ */
+static void put_flags(struct bft_line *l, const char *key,
+		      const struct trace_print_flags *flags,
+		      unsigned long value)
 {
-	line_printf(l, " prot=%c%c%c",
-		    prot & PROT_READ ? 'r' : '-',
-		    prot & PROT_WRITE ? 'w' : '-',
-		    prot & PROT_EXEC ? 'x' : '-');
-}
+	const char *sep = "";
 
-/* PF_* as readelf's letters, without its spaces; "-" for none. */
-static void put_phdr_flags(struct bft_line *l, u32 flags)
-{
-	line_printf(l, " flags=");
-	if (flags & PF_R)
-		line_putc(l, 'R');
-	if (flags & PF_W)
-		line_putc(l, 'W');
-	if (flags & PF_X)
-		line_putc(l, 'E');
-	if (!(flags & (PF_R | PF_W | PF_X)))
+	line_printf(l, " %s=", key);
+	if (!value) {
 		line_putc(l, '-');
+		return;
+	}
+	for (; flags->name && value; flags++) {
+		if ((value & flags->mask) != flags->mask)
+			continue;
+		value &= ~flags->mask;
+		line_printf(l, "%s%s", sep, flags->name);
+		sep = "|";
+	}
+	if (value)
+		line_printf(l, "%s0x%lx", sep, value);
 }
 
 static void print_load_start(struct bft_line *l, const struct bft_event *ev)
@@ -413,11 +169,11 @@ static void print_load_start(struct bft_line *l, const struct bft_event *ev)
 	put_event_str(l, "interp", ev, 1);
 	put_u64(l, "argc", e->argc);
 	put_u64(l, "envc", e->envc);
-	put_str(l, "label", e->label, strnlen(e->label, sizeof(e->label)));
+	put_event_str(l, "label", ev, 2);
 	put_hex(l, "flags", e->flags);
 	put_hex(l, "elf_offset", e->elf_offset);
 	put_hex(l, "elf_size", e->elf_size);
-	put_symbol_hex(l, "type", bft_elf_type_names, e->e_type);
+	put_symbol(l, "type", bft_elf_type_names, e->e_type);
 	put_u64(l, "phnum", e->e_phnum);
 	put_hex(l, "entry", e->e_entry);
 }
@@ -428,13 +184,13 @@ static void print_load_phdr(struct bft_line *l, const struct bft_event *ev)
 
 	put_symbol(l, "obj", bft_object_names, e->obj);
 	put_u64(l, "index", e->index);
-	put_symbol_hex(l, "type", bft_phdr_type_names, e->type);
+	put_symbol(l, "type", bft_phdr_type_names, e->type);
 	put_hex(l, "offset", e->offset);
 	put_hex(l, "vaddr", e->vaddr);
 	put_hex(l, "paddr", e->paddr);
 	put_hex(l, "filesz", e->filesz);
 	put_hex(l, "memsz", e->memsz);
-	put_phdr_flags(l, e->flags);
+	put_symbol(l, "flags", bft_phdr_flags_names, e->flags);
 	put_hex(l, "align", e->align);
 }
 
@@ -443,14 +199,14 @@ static void print_load_map(struct bft_line *l, const struct bft_event *ev)
 	const struct bft_ev_load_map *e = &ev->u.load_map;
 
 	put_symbol(l, "obj", bft_object_names, e->obj);
-	put_seg(l, e->seg);
+	put_s64(l, "seg", e->seg);
 	put_hex(l, "addr", e->addr);
 	put_hex(l, "len", e->len);
-	put_prot(l, e->prot);
-	put_map_flags(l, e->flags);
+	put_symbol(l, "prot", bft_prot_names, (u32)e->prot);
+	put_flags(l, "flags", bft_map_flag_names, (u32)e->flags);
 	put_hex(l, "off", e->off);
 	put_hex(l, "total", e->total);
-	put_addr_or_errno(l, "result", e->result);
+	put_symbol(l, "result", bft_map_errno_names, e->result);
 }
 
 static void print_load_bss(struct bft_line *l, const struct bft_event *ev)
@@ -458,8 +214,8 @@ static void print_load_bss(struct bft_line *l, const struct bft_event *ev)
 	const struct bft_ev_load_bss *e = &ev->u.load_bss;
 
 	put_symbol(l, "obj", bft_object_names, e->obj);
-	put_seg(l, e->seg);
-	put_prot(l, e->prot);
+	put_s64(l, "seg", e->seg);
+	put_symbol(l, "prot", bft_prot_names, (u32)e->prot);
 	put_range(l, "zero", e->zero_start, e->zero_end);
 	put_range(l, "anon", e->anon_start, e->anon_end);
 	put_s64(l, "result", e->result);
@@ -508,7 +264,7 @@ static void print_load_auxv(struct bft_line *l, const struct bft_event *ev)
 	const struct bft_ev_load_auxv *e = &ev->u.load_auxv;
 
 	put_u64(l, "index", e->index);
-	put_auxv_key(l, e->id);
+	put_symbol(l, "key", bft_auxv_names, e->id);
 	put_u64(l, "id", e->id);
 	put_hex(l, "value", e->value);
 }
@@ -527,7 +283,7 @@ static void print_load_error(struct bft_line *l, const struct bft_event *ev)
 {
 	const struct bft_ev_load_error *e = &ev->u.load_error;
 
-	put_str(l, "step", e->step, strnlen(e->step, sizeof(e->step)));
+	line_printf(l, " step=%.*s", (int)sizeof(e->step), e->step);
 	put_s64(l, "error", e->error);
 }
 
@@ -539,38 +295,19 @@ static void print_load_end(struct bft_line *l, const struct bft_event *ev)
 	put_u64(l, "load_ns", e->load_ns);
 }
 
-/* seg= and off= say where in the file the page is, when it is in one. */
-static void put_fault_place(struct bft_line *l,
-			    const struct bft_ev_page_fault *e)
-{
-	if (e->obj == BFT_OBJ_EXE || e->obj == BFT_OBJ_INTERP)
-		put_seg(l, e->seg);
-	else
-		put_none(l, "seg");
-	if (e->file_backed)
-		put_hex(l, "off", e->off);
-	else
-		put_none(l, "off");
-}
-
 static void print_page_fault(struct bft_line *l, const struct bft_event *ev)
 {
 	const struct bft_ev_page_fault *e = &ev->u.page_fault;
 
 	put_u64(l, "since", e->since_ns);
 	put_hex(l, "addr", e->addr);
-	if (e->ip)
-		put_hex(l, "ip", e->ip);
-	else
-		put_none(l, "ip");
+	put_symbol(l, "ip", bft_ip_names, e->ip);
 	put_symbol(l, "access", bft_access_names, e->access);
 	put_symbol(l, "mode", bft_mode_names, e->mode);
 	put_symbol(l, "obj", bft_object_names, e->obj);
-	put_fault_place(l, e);
-	if (e->obj == BFT_OBJ_LIB)
-		put_event_str(l, "file", ev, 0);
-	else
-		put_none(l, "file");
+	put_s64(l, "seg", e->seg);
+	put_symbol(l, "off", bft_off_names, e->off);
+	put_event_str(l, "file", ev, 0);
 	put_symbol(l, "result", bft_result_names, e->result);
 	put_symbol(l, "cache", bft_cache_names, e->cache);
 	put_u64(l, "lat", e->latency_ns);

@@ -301,7 +301,7 @@ struct want {
 	const char *name;	/* its "name=0xADDR" line */
 	const char *access[3];	/* the faults, in order */
 	const char *obj;
-	int seg;		/* -1: '-' */
+	int seg;		/* -1: none (seg=-1) */
 	int64_t off;		/* -1: '-' */
 	const char *file;
 	const char *cache;	/* exact, or NULL: "hit" or "-" */
@@ -350,8 +350,7 @@ static void check_page(struct __test_metadata *_metadata,
 			snprintf(why, sizeof(why), "expected comm %s", w->comm);
 		} else if (!tp_eq(ev, "obj", w->obj)) {
 			snprintf(why, sizeof(why), "expected obj=%s", w->obj);
-		} else if (w->seg < 0 ? !tp_eq(ev, "seg", "-") :
-			   tp_d(ev, "seg") != w->seg) {
+		} else if (tp_d(ev, "seg") != w->seg) {
 			snprintf(why, sizeof(why), "expected seg=%d", w->seg);
 		} else if (w->off < 0 ? !tp_eq(ev, "off", "-") :
 			   tp_x(ev, "off") != (uint64_t)w->off) {
