@@ -925,7 +925,7 @@ static const struct cmd cmds[] = {
 "wrap would) so that binfmt_trace loads it.  When it has exited, print\n"
 "what was recorded: a header line, the load steps, the timeline of page\n"
 "faults, forks and mm exits, and a summary (faults by result, page\n"
-"cache, access, mode, object and segment; events dropped).  PROG's own\n"
+"cache, access, mode, object and segment; events lost).  PROG's own\n"
 "stdin, stdout and stderr are bft's; ^C stops PROG, and bft still\n"
 "reports.  Lines are shown as +SECONDS since the load, tid, event and\n"
 "fields; --raw shows them as trace_pipe has them; --summary-only leaves\n"
@@ -961,7 +961,8 @@ static const struct cmd cmds[] = {
 "trace lines (bft run --trace-out, bft trace --raw, or trace_pipe).\n"
 "--session N chooses one session; --pid PID the sessions whose\n"
 "load_start, or line in the --sessions FILE, has pid=PID.  FILE is a\n"
-"copy of binfmt_trace's sessions file, for the dropped counts; without\n"
+"copy of binfmt_trace's sessions file, for the counts of events lost\n"
+"(events= of the session minus its lines in TRACE); without\n"
 "it they are 'unknown'.  --raw and --summary-only are those of bft run.\n"
 "Exit status 2 if no session matches.",
 		.run		= cmd_summarize,
