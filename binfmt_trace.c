@@ -5,8 +5,8 @@
  *
  * This file holds the module's lifetime: registering the binary format and
  * creating /sys/kernel/debug/binfmt_trace/.  The loader is in loader.c,
- * the events in trace.h, their buffer and files in trace_buf.c and
- * trace_fs.c, the page fault probes in fault_hooks.c.
+ * the events in trace.h and trace_event.c, their tracefs instance and
+ * files in trace_fs.c, the page fault probes in fault_hooks.c.
  * Core dumps of the tasks we load are written by binfmt_elf's own dumper,
  * found with the other unexported symbols at init (ksyms.c).
  */

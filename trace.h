@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The events binfmt_trace records, and the buffer they go to.
+ * The events binfmt_trace records.
  *
  * Every event is one struct bft_event: a fixed header (when, which task,
  * which session), one payload of the union, and for a few events strings
  * after the union.  The loader and the fault hooks fill events in a per-CPU
  * scratch record (bft_event_begin()) and publish them with
- * bft_event_commit(), which fires the matching tracepoint and copies the
- * record into the per-CPU ring that the debugfs files read.  A full ring
- * drops the event and counts it; a writer never waits for a reader.
+ * bft_event_commit(), which fires the matching binfmt_trace:* tracepoint:
+ * the kernel's tracing ring buffers hold the events, the module's own
+ * tracefs instance among them (trace_fs.c).  A writer never waits for a
+ * reader; a full ring buffer overwrites its oldest events.
  *
  * docs/trace-format.md documents the text form of every field.
  */
@@ -21,10 +22,7 @@
 
 struct bft_session;
 struct dentry;
-struct seq_file;
 
-/* The longest path an event carries: PATH_MAX, with its NUL. */
-#define BFT_EVENT_PATH_MAX	4096
 /* Load step names in load_error are cut at this length. */
 #define BFT_STEP_LEN		32
 
@@ -241,11 +239,9 @@ struct bft_ev_mm_exit {
  * @size: the whole record in bytes, header and strings, multiple of 8
  * @type: enum bft_event_type
  * @session: the session id, from 1
- * @ts: CLOCK_MONOTONIC ns (ktime_get_ns()) when the event was written
+ * @ts: CLOCK_MONOTONIC ns (ktime_get_ns()) when the event was begun
  * @pid: tgid of the task that wrote it
  * @tid: its pid
- * @cpu: the CPU it was written on
- * @comm: the task's comm at the time
  * @u: the payload of @type
  * @str: NUL-terminated strings of load_start and page_fault
  */
@@ -256,9 +252,6 @@ struct bft_event {
 	u64	ts;
 	s32	pid;
 	s32	tid;
-	u32	cpu;
-	u32	reserved;
-	char	comm[TASK_COMM_LEN];
 	union {
 		struct bft_ev_load_start	load_start;
 		struct bft_ev_load_phdr		load_phdr;
@@ -321,11 +314,7 @@ static inline void bft_range(u64 *start, u64 *end, u64 from, u64 to)
 	*end = from < to ? to : 0;
 }
 
-/* trace_buf.c: the per-CPU rings. */
-#define BFT_BUFFER_SIZE_KB_DEFAULT	2048
-#define BFT_BUFFER_SIZE_KB_MIN		64
-#define BFT_BUFFER_SIZE_KB_MAX		(256 * 1024)
-
+/* trace_event.c: the scratch records and the counters. */
 int bft_buffer_init(void);
 void bft_buffer_exit(void);
 
@@ -333,11 +322,13 @@ struct bft_event *bft_event_begin(struct bft_session *session,
 				  enum bft_event_type type);
 size_t bft_event_put_str(struct bft_event *ev, size_t off, const char *s);
 void bft_event_commit(struct bft_event *ev, size_t str_len);
+void bft_event_cpu_stats(unsigned int cpu, unsigned long *written,
+			 unsigned long *dropped);
 
 /* tracepoints.c: the tracepoints, fired by bft_event_commit(). */
 void bft_tracepoint_fire(const struct bft_event *ev);
 
-/* trace_fs.c: /sys/kernel/debug/binfmt_trace/. */
+/* trace_fs.c: the tracefs instance and /sys/kernel/debug/binfmt_trace/. */
 int bft_trace_fs_init(struct dentry *dir);
 void bft_trace_fs_exit(void);
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_tracefs - one text format: the binfmt_trace:* tracepoints, read
- * from the kernel's own tracefs `trace` file, print every event exactly
- * as the module's debugfs `trace` file does, with names and never the
- * numeric code of an enum (docs/trace-format.md).
+ * from the top tracefs instance's `trace` file, print every event exactly
+ * as the module's debugfs `trace` file (its own instance) does, with names
+ * and never the numeric code of an enum (docs/trace-format.md).
  *
  * A dynamic program with an escaped label runs wrapped while the
  * binfmt_trace events of the top tracefs instance are enabled; each of
@@ -133,11 +133,33 @@ static const char *event_diff(const struct tp_event *a,
 }
 
 FIXTURE(tracefs) {
+	long long old_kb;
 };
 
+/* The first number of the top instance's buffer_size_kb, or -1. */
+static long long top_buffer_kb(void)
+{
+	char path[256], *text;
+	long long kb = -1;
+
+	snprintf(path, sizeof(path), "%s/buffer_size_kb", tracefs());
+	text = tp_read_file(path, NULL);
+	if (text && isdigit((unsigned char)text[0]))
+		kb = strtoll(text, NULL, 10);
+	free(text);
+	return kb;
+}
+
+/*
+ * The top instance's buffers may be at their boot size (one page per
+ * CPU, "7 (expanded: 1410)" on 6.1): make room for the whole session.
+ */
 FIXTURE_SETUP(tracefs)
 {
 	ASSERT_EQ(1, tp_read_number(BFT_DEBUGFS "/enable"));
+	self->old_kb = top_buffer_kb();
+	ASSERT_LT(0, self->old_kb);
+	ASSERT_EQ(0, tracefs_write("buffer_size_kb", "1024"));
 	ASSERT_EQ(0, tp_wrap(PROGS "/hello-dynamic", PROG, LABEL, 0));
 	ASSERT_EQ(0, tracefs_write("events/binfmt_trace/enable", "0"));
 	ASSERT_EQ(0, tracefs_clear());
@@ -146,8 +168,12 @@ FIXTURE_SETUP(tracefs)
 
 FIXTURE_TEARDOWN(tracefs)
 {
+	char kb[32];
+
 	tracefs_write("events/binfmt_trace/enable", "0");
 	tracefs_clear();
+	snprintf(kb, sizeof(kb), "%lld", self->old_kb);
+	EXPECT_EQ(0, tracefs_write("buffer_size_kb", kb));
 	unlink(PROG);
 }
 

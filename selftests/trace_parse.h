@@ -755,6 +755,31 @@ static inline long long tp_read_number(const char *path)
 	return v;
 }
 
+/*
+ * The buffer_size_kb file: "N", or on 6.1 "N (expanded: M)" until the top
+ * tracefs instance has been expanded (a global flag there); N is the size
+ * of our instance's buffers either way.  -1 if it is neither.
+ */
+static inline long long tp_buffer_kb(void)
+{
+	char *text = tp_read_file(BFT_DEBUGFS "/buffer_size_kb", NULL), *end;
+	long long v, expanded;
+
+	if (!text)
+		return -1;
+	v = strtoll(text, &end, 10);
+	if (end == text)
+		v = -1;
+	else if (strncmp(end, " (expanded: ", 12) == 0 &&
+		 (expanded = strtoll(end + 12, &end, 10)) >= 0 &&
+		 strcmp(end, ")\n") == 0)
+		;
+	else if (strcmp(end, "\n") != 0)
+		v = -1;
+	free(text);
+	return v;
+}
+
 /* Wrap the ELF @src into @dst with @label and @flags.  0 or -errno. */
 static inline int tp_wrap(const char *src, const char *dst, const char *label,
 			  uint32_t flags)
