@@ -958,7 +958,8 @@ static const struct cmd cmds[] = {
 				  "[--raw] [--summary-only] TRACE",
 		.summary	=
 "Print the report of bft run for each session in TRACE, a file of raw\n"
-"trace lines (bft run --trace-out, bft trace --raw, or trace_pipe).\n"
+"trace lines (bft run --trace-out, bft trace --raw, trace_pipe, trace,\n"
+"perf script or trace-cmd report output).\n"
 "--session N chooses one session; --pid PID the sessions whose\n"
 "load_start, or line in the --sessions FILE, has pid=PID.  FILE is a\n"
 "copy of binfmt_trace's sessions file, for the counts of events lost\n"
