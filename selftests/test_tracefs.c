@@ -8,9 +8,11 @@
  * A dynamic program with an escaped label runs wrapped while the
  * binfmt_trace events of the top tracefs instance are enabled; each of
  * its session's events must come out of both files with the same name,
- * tid, keys and values, in the same order.
+ * tid, keys and values, in the same order.  A path too long for an event
+ * is cut with the documented marker.
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdlib.h>
 
 #include "kselftest_harness.h"
@@ -233,6 +235,57 @@ TEST_F_TIMEOUT(tracefs, tracepoints_print_the_debugfs_format, 120)
 	EXPECT_NE(NULL, tp_find(&ftrace, s, "page_fault"));
 	tp_free(&mine);
 	tp_free(&ftrace);
+}
+
+/* A directory name of 250 bytes, none of which needs escaping. */
+#define LONG_NAME	"dddddddddddddddddddddddddddddddddddddddddddddddddd" \
+			"dddddddddddddddddddddddddddddddddddddddddddddddddd" \
+			"dddddddddddddddddddddddddddddddddddddddddddddddddd" \
+			"dddddddddddddddddddddddddddddddddddddddddddddddddd" \
+			"dddddddddddddddddddddddddddddddddddddddddddddddddd"
+#define LONG_DEPTH	6
+
+/*
+ * A path longer than an event takes (1023 bytes once escaped): load_start
+ * has its first 1020 bytes then "...", the documented marker; the
+ * sessions file has it whole.
+ */
+TEST_F(tracefs, long_path_is_cut_with_a_marker)
+{
+	char path[PATH_MAX] = "/tmp", want[1024], *argv[] = { "long", NULL };
+	const struct tp_event *ev;
+	struct tp_event line;
+	struct tp_trace t;
+	char *out;
+	uint32_t s;
+	pid_t pid;
+	int i;
+
+	for (i = 0; i < LONG_DEPTH; i++) {
+		strcat(path, "/" LONG_NAME);
+		ASSERT_TRUE(mkdir(path, 0755) == 0 || errno == EEXIST);
+	}
+	strcat(path, "/hello.bft");
+	ASSERT_LT(1023UL, strlen(path));
+	ASSERT_EQ(0, tp_wrap(PROGS "/hello-dynamic", path, "long", 0));
+	ASSERT_EQ(0, tp_run(path, argv, &out, &pid));
+	free(out);
+
+	ASSERT_EQ(0, tp_read_trace(&t));
+	s = tp_session_of_pid(&t, pid);
+	ASSERT_NE(0U, s);
+	ev = tp_find(&t, s, "load_start");
+	ASSERT_NE(NULL, ev);
+	snprintf(want, sizeof(want), "%.1020s...", path);
+	EXPECT_TRUE(tp_eq(ev, "file", want)) TH_LOG("%s", ev->line);
+	EXPECT_EQ(1023UL, strlen(tp_get(ev, "file")));
+	EXPECT_TRUE(tp_eq(ev, "interp", "/lib64/ld-linux-x86-64.so.2"));
+	EXPECT_TRUE(tp_eq(ev, "label", "long"));
+	ASSERT_EQ(0, tp_session_line(s, &line));
+	EXPECT_TRUE(tp_eq(&line, "file", path)) TH_LOG("%s", line.line);
+	tp_event_free(&line);
+	tp_free(&t);
+	unlink(path);
 }
 
 TEST_HARNESS_MAIN
