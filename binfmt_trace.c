@@ -6,8 +6,8 @@
  * This file holds the module's lifetime: registering the binary format and
  * creating /sys/kernel/debug/binfmt_trace/.  Who is traced (exec marks,
  * the users parameter) is in control.c.  The loader is in loader.c,
- * the events in trace.h, their buffer and files in trace_buf.c and
- * trace_fs.c, the page fault probes in fault_hooks.c.
+ * the events in trace.h and trace_event.c, their tracefs instance and
+ * files in trace_fs.c, the page fault probes in fault_hooks.c.
  * Core dumps of the tasks we load are written by binfmt_elf's own dumper,
  * found with the other unexported symbols at init (ksyms.c).
  */
@@ -84,6 +84,8 @@ static int __init binfmt_trace_init(void)
 
 err_debugfs:
 	debugfs_remove_recursive(bft_debugfs_dir);
+	/* Nothing if bft_trace_fs_init() failed: it cleaned up after itself. */
+	bft_trace_fs_exit();
 err_buffer:
 	bft_buffer_exit();
 	return ret;

@@ -18,8 +18,10 @@
  * - create_elf_tables(): 6.12 appends AT_RSEQ_FEATURE_SIZE, AT_RSEQ_ALIGN.
  * - MMAP_PAGE_ZERO: 6.12 seals the page it maps at address 0.
  *
- * And one difference of the tracing API: __assign_str() lost its source
- * argument in 6.10; BFT_ASSIGN_STR() takes both.
+ * And two differences of the tracing API: __assign_str() lost its source
+ * argument in 6.10, BFT_ASSIGN_STR() takes both; trace_array_get_by_name()
+ * gained a second argument in 6.7, the event systems the new instance
+ * gets, bft_compat_trace_array_get() passes ours.
  */
 #ifndef BFT_COMPAT_H
 #define BFT_COMPAT_H
@@ -28,6 +30,7 @@
 #include <linux/mman.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/trace.h>
 #include <linux/version.h>
 
 #include "ksyms.h"
@@ -44,6 +47,13 @@
 #include <linux/rseq.h>
 
 #define BFT_ASSIGN_STR(dst, src)	__assign_str(dst)
+
+/* The instance @name, created if need be, with only @system's events. */
+static inline struct trace_array *
+bft_compat_trace_array_get(const char *name, const char *system)
+{
+	return trace_array_get_by_name(name, system);
+}
 
 /* do_mseal() exists, and is needed, from 6.10 on. */
 #define BFT_COMPAT_NEEDS_DO_MSEAL	true
@@ -83,6 +93,13 @@ static inline void bft_compat_seal_page_zero(void)
 #define BFT_COMPAT_NEEDS_DO_MSEAL	false
 
 #define BFT_ASSIGN_STR(dst, src)	__assign_str(dst, src)
+
+/* 6.1 gives every instance the events of every system. */
+static inline struct trace_array *
+bft_compat_trace_array_get(const char *name, const char *system)
+{
+	return trace_array_get_by_name(name);
+}
 
 static inline bool bft_compat_padzero_failed(int error, int prot)
 {

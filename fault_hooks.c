@@ -352,7 +352,7 @@ static void bft_write_fault(const struct bft_fault_data *d, vm_fault_t ret,
 	f->addr = d->addr;
 	f->ip = d->ip;
 	f->latency_ns = ev->ts - d->start_ns;
-	f->off = d->off;
+	f->off = d->file_backed ? d->off : BFT_OFF_NONE;
 	f->fault_flags = d->flags;
 	f->vm_fault = (__force u32)ret;
 	f->access = bft_fault_access(d->flags);

@@ -60,6 +60,7 @@ static const struct bft_ksym bft_ksym_table[] = {
 	BFT_KSYM_VARIABLE(elf_hwcap2),
 	BFT_KSYM_VARIABLE(vdso64_enabled),
 	BFT_KSYM_VARIABLE(elf_format),
+	BFT_KSYM_FUNCTION(tracing_set_clock, true),
 };
 
 /* The encoding of ENDBR64, f3 0f 1e fa, read as a little-endian u32. */

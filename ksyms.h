@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Kernel symbols the loader needs that modules cannot link to.
+ * Kernel symbols the loader (and the trace instance) need that modules
+ * cannot link to.
  *
  * load_elf_binary() calls helpers and reads variables that the kernel does
  * not export.  bft_resolve_ksyms() finds each one once, at module load,
@@ -16,6 +17,7 @@
 struct linux_binfmt;
 struct linux_binprm;
 struct mm_struct;
+struct trace_array;
 struct vm_area_struct;
 
 /**
@@ -33,6 +35,7 @@ struct vm_area_struct;
  * @elf_hwcap2: the AT_HWCAP2 value
  * @vdso64_enabled: the vdso= boot parameter
  * @elf_format: binfmt_elf's struct linux_binfmt, for its core dumper
+ * @tracing_set_clock: what writing trace_clock does, for our instance
  */
 struct bft_ksyms {
 	int (*arch_setup_additional_pages)(struct linux_binprm *bprm,
@@ -50,6 +53,7 @@ struct bft_ksyms {
 	u32 *elf_hwcap2;
 	unsigned int *vdso64_enabled;
 	struct linux_binfmt *elf_format;
+	int (*tracing_set_clock)(struct trace_array *tr, const char *clockstr);
 };
 
 extern struct bft_ksyms bft_ksyms;

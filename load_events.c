@@ -68,9 +68,9 @@ void bft_trace_load_start(struct bft_load_context *ctx)
 	start->e_entry = ctx->elf_ex.e_entry;
 	start->elf_offset = ctx->elf_offset;
 	start->elf_size = ctx->wrapper.elf_size;
-	strscpy(start->label, ctx->wrapper.label, sizeof(start->label));
 	len = bft_event_put_str(ev, 0, ctx->bprm->filename);
-	len = bft_event_put_str(ev, len, ctx->interp_path ?: "");
+	len = bft_event_put_str(ev, len, ctx->interp_path);
+	len = bft_event_put_str(ev, len, ctx->wrapper.label);
 	bft_event_commit(ev, len);
 }
 

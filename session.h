@@ -70,8 +70,8 @@ struct bft_segment {
  * @nsegs: how many
  * @max_segs: room in @segs
  * @mms: traced address spaces alive
- * @events: events written to the buffer
- * @dropped: events dropped because it was full
+ * @events: events written: handed to the tracepoints
+ * @dropped: events not written: begun while another was (nested)
  * @faults: page faults seen
  * @minor: ... with result=minor
  * @major: ... with result=major
@@ -118,8 +118,8 @@ struct bft_session {
 u32 bft_session_id(const struct bft_session *session);
 
 /*
- * Called by bft_event_commit() for every event of @session: @written is
- * false when the buffer was full and the event was dropped.
+ * Called for every event of @session: @written is false when it could
+ * not be written (bft_event_begin() nested in another on the same CPU).
  */
 void bft_session_note_event(struct bft_session *session, bool written);
 

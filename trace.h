@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The events binfmt_trace records, and the buffer they go to.
+ * The events binfmt_trace records.
  *
  * Every event is one struct bft_event: a fixed header (when, which task,
  * which session), one payload of the union, and for a few events strings
  * after the union.  The loader and the fault hooks fill events in a per-CPU
  * scratch record (bft_event_begin()) and publish them with
- * bft_event_commit(), which fires the matching tracepoint and copies the
- * record into the per-CPU ring that the debugfs files read.  A full ring
- * drops the event and counts it; a writer never waits for a reader.
+ * bft_event_commit(), which fires the matching binfmt_trace:* tracepoint:
+ * the kernel's tracing ring buffers hold the events, the module's own
+ * tracefs instance among them (trace_fs.c).  A writer never waits for a
+ * reader; a full ring buffer overwrites its oldest events.
  *
  * docs/trace-format.md documents the text form of every field.
  */
@@ -16,14 +17,12 @@
 #define BFT_TRACE_H
 
 #include <linux/sched.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 struct bft_session;
 struct dentry;
-struct seq_file;
 
-/* The longest path an event carries: PATH_MAX, with its NUL. */
-#define BFT_EVENT_PATH_MAX	4096
 /* Load step names in load_error are cut at this length. */
 #define BFT_STEP_LEN		32
 
@@ -101,8 +100,7 @@ struct bft_ev_load_start {
 	u64	e_entry;
 	u64	elf_offset;
 	u64	elf_size;
-	char	label[33];
-	/* str[]: filename, NUL, interpreter path or "", NUL */
+	/* str[]: filename, interpreter path, label: each escaped, NUL */
 };
 
 /* load_phdr: one program header, as read from the file. */
@@ -201,13 +199,18 @@ struct bft_ev_load_end {
 	u64	load_ns;	/* from the wrapper check to the end */
 };
 
+/* off= of a page that is in no file: -1, which prints as "-". */
+#define BFT_OFF_NONE		(~0ULL)
+
 /* page_fault: one handle_mm_fault() call on a traced mm. */
 struct bft_ev_page_fault {
 	u64	since_ns;	/* fault entry minus the session start */
 	u64	addr;
 	u64	ip;		/* user ip, or 0 when there are no regs */
 	u64	latency_ns;	/* handle_mm_fault() entry to return */
-	u64	off;		/* file offset (ELF offset for obj=exe) */
+	u64	off;		/* file offset (ELF offset for obj=exe),
+				 * BFT_OFF_NONE in no file
+				 */
 	u32	fault_flags;	/* FAULT_FLAG_* */
 	u32	vm_fault;	/* the vm_fault_t returned */
 	u8	access;		/* enum bft_access */
@@ -215,9 +218,9 @@ struct bft_ev_page_fault {
 	u8	obj;		/* enum bft_object */
 	u8	result;		/* enum bft_result */
 	u8	cache;		/* enum bft_cache */
-	u8	file_backed;	/* the vma maps a file: off= is valid */
+	u8	file_backed;	/* the vma maps a file */
 	s16	seg;		/* program header index, or -1 */
-	/* str[]: for obj=lib, the file's name; else "" */
+	/* str[]: for obj=lib, the file's name; else "-" */
 };
 
 /* fork: a traced mm was copied; the child is traced too. */
@@ -236,11 +239,9 @@ struct bft_ev_mm_exit {
  * @size: the whole record in bytes, header and strings, multiple of 8
  * @type: enum bft_event_type
  * @session: the session id, from 1
- * @ts: CLOCK_MONOTONIC ns (ktime_get_ns()) when the event was written
+ * @ts: CLOCK_MONOTONIC ns (ktime_get_ns()) when the event was begun
  * @pid: tgid of the task that wrote it
  * @tid: its pid
- * @cpu: the CPU it was written on
- * @comm: the task's comm at the time
  * @u: the payload of @type
  * @str: NUL-terminated strings of load_start and page_fault
  */
@@ -251,9 +252,6 @@ struct bft_event {
 	u64	ts;
 	s32	pid;
 	s32	tid;
-	u32	cpu;
-	u32	reserved;
-	char	comm[TASK_COMM_LEN];
 	union {
 		struct bft_ev_load_start	load_start;
 		struct bft_ev_load_phdr		load_phdr;
@@ -274,15 +272,49 @@ struct bft_event {
 	char	str[];
 };
 
-/* The biggest record: load_start with two full paths. */
+/*
+ * The most bytes of one string in a record, its NUL included: strings are
+ * stored escaped (docs/trace-format.md), and one longer than this is cut
+ * and ends in BFT_EVENT_STR_CUT.  Three of them and the rest of a
+ * load_start must stay below a page: the kernel's trace buffers take no
+ * bigger event, and its printer no longer line.
+ */
+#define BFT_EVENT_STR_MAX	1024
+#define BFT_EVENT_STR_CUT	"..."
+
+/* The biggest record: load_start with its file, interpreter and label. */
 #define BFT_EVENT_MAX_SIZE \
-	ALIGN(sizeof(struct bft_event) + 2 * BFT_EVENT_PATH_MAX, 8)
+	ALIGN(sizeof(struct bft_event) + 3 * BFT_EVENT_STR_MAX, 8)
 
-/* trace_buf.c: the per-CPU rings. */
-#define BFT_BUFFER_SIZE_KB_DEFAULT	2048
-#define BFT_BUFFER_SIZE_KB_MIN		64
-#define BFT_BUFFER_SIZE_KB_MAX		(256 * 1024)
+/**
+ * bft_event_str() - the @n-th string of a committed record
+ * @ev: the record
+ * @n: 0 for the first
+ *
+ * Return: the string, or "-" when the record has fewer.
+ */
+static inline const char *bft_event_str(const struct bft_event *ev,
+					unsigned int n)
+{
+	const char *end = (const char *)ev + ev->size;
+	const char *s = ev->str;
 
+	while (n-- && s < end)
+		s += strnlen(s, end - s) + 1;
+	return s < end && *s ? s : "-";
+}
+
+/*
+ * [start, end) as printed: an empty range is 0x0-0x0, whatever its
+ * bounds were.
+ */
+static inline void bft_range(u64 *start, u64 *end, u64 from, u64 to)
+{
+	*start = from < to ? from : 0;
+	*end = from < to ? to : 0;
+}
+
+/* trace_event.c: the scratch records and the counters. */
 int bft_buffer_init(void);
 void bft_buffer_exit(void);
 
@@ -290,11 +322,13 @@ struct bft_event *bft_event_begin(struct bft_session *session,
 				  enum bft_event_type type);
 size_t bft_event_put_str(struct bft_event *ev, size_t off, const char *s);
 void bft_event_commit(struct bft_event *ev, size_t str_len);
+void bft_event_cpu_stats(unsigned int cpu, unsigned long *written,
+			 unsigned long *dropped);
 
 /* tracepoints.c: the tracepoints, fired by bft_event_commit(). */
 void bft_tracepoint_fire(const struct bft_event *ev);
 
-/* trace_fs.c: /sys/kernel/debug/binfmt_trace/. */
+/* trace_fs.c: the tracefs instance and /sys/kernel/debug/binfmt_trace/. */
 int bft_trace_fs_init(struct dentry *dir);
 void bft_trace_fs_exit(void);
 

@@ -3,6 +3,14 @@
  * The binfmt_trace:* tracepoints: the events of trace.h for perf,
  * trace-cmd and bpftrace.  Each takes the finished record, so the fields
  * are filled once, by the code that writes the record.
+ *
+ * TP_printk() prints exactly the text of docs/trace-format.md, and uses
+ * only what libtraceevent (perf script, trace-cmd report) can evaluate
+ * from the format file: plain conversions, __get_str(), the lists of
+ * trace_symbols.h in __print_symbolic() and __print_flags(), and
+ * ternaries on fields.  What those cannot express is done when the record
+ * is written: strings are escaped and "-" when empty (bft_event_put_str()),
+ * an offset in no file is -1, which prints as "-".
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM binfmt_trace
@@ -14,12 +22,40 @@
 
 #include "compat.h"
 #include "trace.h"
+#include "trace_symbols.h"
+
+/* The enums in the lists: libtraceevent gets their values from here. */
+TRACE_DEFINE_ENUM(BFT_OBJ_EXE);
+TRACE_DEFINE_ENUM(BFT_OBJ_INTERP);
+TRACE_DEFINE_ENUM(BFT_OBJ_LIB);
+TRACE_DEFINE_ENUM(BFT_OBJ_HEAP);
+TRACE_DEFINE_ENUM(BFT_OBJ_STACK);
+TRACE_DEFINE_ENUM(BFT_OBJ_ANON);
+TRACE_DEFINE_ENUM(BFT_OBJ_VDSO);
+TRACE_DEFINE_ENUM(BFT_OBJ_VVAR);
+TRACE_DEFINE_ENUM(BFT_OBJ_NONE);
+TRACE_DEFINE_ENUM(BFT_ACCESS_READ);
+TRACE_DEFINE_ENUM(BFT_ACCESS_WRITE);
+TRACE_DEFINE_ENUM(BFT_ACCESS_EXEC);
+TRACE_DEFINE_ENUM(BFT_MODE_USER);
+TRACE_DEFINE_ENUM(BFT_MODE_KERNEL);
+TRACE_DEFINE_ENUM(BFT_MODE_REMOTE);
+TRACE_DEFINE_ENUM(BFT_RESULT_MINOR);
+TRACE_DEFINE_ENUM(BFT_RESULT_MAJOR);
+TRACE_DEFINE_ENUM(BFT_RESULT_RETRY);
+TRACE_DEFINE_ENUM(BFT_RESULT_SIGSEGV);
+TRACE_DEFINE_ENUM(BFT_RESULT_SIGBUS);
+TRACE_DEFINE_ENUM(BFT_RESULT_OOM);
+TRACE_DEFINE_ENUM(BFT_CACHE_NONE);
+TRACE_DEFINE_ENUM(BFT_CACHE_HIT);
+TRACE_DEFINE_ENUM(BFT_CACHE_MISS);
 
 TRACE_EVENT(load_start,
 	TP_PROTO(const struct bft_event *ev),
 	TP_ARGS(ev),
 	TP_STRUCT__entry(
 		__field(u32, session)
+		__field(s32, pid)
 		__field(u32, argc)
 		__field(u32, envc)
 		__field(u32, flags)
@@ -28,12 +64,13 @@ TRACE_EVENT(load_start,
 		__field(u64, e_entry)
 		__field(u64, elf_offset)
 		__field(u64, elf_size)
-		__string(file, ev->str)
-		__string(interp, ev->str + strlen(ev->str) + 1)
-		__string(label, ev->u.load_start.label)
+		__string(file, bft_event_str(ev, 0))
+		__string(interp, bft_event_str(ev, 1))
+		__string(label, bft_event_str(ev, 2))
 	),
 	TP_fast_assign(
 		__entry->session = ev->session;
+		__entry->pid = ev->pid;
 		__entry->argc = ev->u.load_start.argc;
 		__entry->envc = ev->u.load_start.envc;
 		__entry->flags = ev->u.load_start.flags;
@@ -42,15 +79,17 @@ TRACE_EVENT(load_start,
 		__entry->e_entry = ev->u.load_start.e_entry;
 		__entry->elf_offset = ev->u.load_start.elf_offset;
 		__entry->elf_size = ev->u.load_start.elf_size;
-		BFT_ASSIGN_STR(file, ev->str);
-		BFT_ASSIGN_STR(interp, ev->str + strlen(ev->str) + 1);
-		BFT_ASSIGN_STR(label, ev->u.load_start.label);
+		BFT_ASSIGN_STR(file, bft_event_str(ev, 0));
+		BFT_ASSIGN_STR(interp, bft_event_str(ev, 1));
+		BFT_ASSIGN_STR(label, bft_event_str(ev, 2));
 	),
-	TP_printk("session=%u file=%s interp=%s argc=%u envc=%u label=%s flags=%#x elf_offset=%#llx elf_size=%llu type=%u phnum=%u entry=%#llx",
-		  __entry->session, __get_str(file), __get_str(interp),
-		  __entry->argc, __entry->envc, __get_str(label),
-		  __entry->flags, __entry->elf_offset, __entry->elf_size,
-		  __entry->e_type, __entry->e_phnum, __entry->e_entry)
+	TP_printk("session=%u pid=%d file=%s interp=%s argc=%u envc=%u label=%s flags=0x%x elf_offset=0x%llx elf_size=0x%llx type=%s phnum=%u entry=0x%llx",
+		  __entry->session, __entry->pid, __get_str(file),
+		  __get_str(interp), __entry->argc, __entry->envc,
+		  __get_str(label), __entry->flags, __entry->elf_offset,
+		  __entry->elf_size,
+		  __print_symbolic(__entry->e_type, BFT_ELF_TYPE_SYMBOLS),
+		  __entry->e_phnum, __entry->e_entry)
 );
 
 TRACE_EVENT(load_phdr,
@@ -82,11 +121,15 @@ TRACE_EVENT(load_phdr,
 		__entry->memsz = ev->u.load_phdr.memsz;
 		__entry->align = ev->u.load_phdr.align;
 	),
-	TP_printk("session=%u obj=%s index=%u type=%#x offset=%#llx vaddr=%#llx paddr=%#llx filesz=%#llx memsz=%#llx flags=%#x align=%#llx",
-		  __entry->session, __entry->obj ? "interp" : "exe",
-		  __entry->index, __entry->type, __entry->offset,
-		  __entry->vaddr, __entry->paddr, __entry->filesz,
-		  __entry->memsz, __entry->flags, __entry->align)
+	TP_printk("session=%u obj=%s index=%u type=%s offset=0x%llx vaddr=0x%llx paddr=0x%llx filesz=0x%llx memsz=0x%llx flags=%s align=0x%llx",
+		  __entry->session,
+		  __print_symbolic(__entry->obj, BFT_OBJ_SYMBOLS),
+		  __entry->index,
+		  __print_symbolic(__entry->type, BFT_PHDR_TYPE_SYMBOLS),
+		  __entry->offset, __entry->vaddr, __entry->paddr,
+		  __entry->filesz, __entry->memsz,
+		  __print_symbolic(__entry->flags, BFT_PHDR_FLAGS_SYMBOLS),
+		  __entry->align)
 );
 
 TRACE_EVENT(load_map,
@@ -116,11 +159,16 @@ TRACE_EVENT(load_map,
 		__entry->total = ev->u.load_map.total;
 		__entry->result = ev->u.load_map.result;
 	),
-	TP_printk("session=%u obj=%s seg=%d addr=%#llx len=%#llx prot=%#x flags=%#x off=%#llx total=%#llx result=%#llx",
-		  __entry->session, __entry->obj ? "interp" : "exe",
-		  __entry->seg, __entry->addr, __entry->len, __entry->prot,
-		  __entry->flags, __entry->off, __entry->total,
-		  __entry->result)
+	TP_printk("session=%u obj=%s seg=%d addr=0x%llx len=0x%llx prot=%s flags=%s off=0x%llx total=0x%llx result=%s",
+		  __entry->session,
+		  __print_symbolic(__entry->obj, BFT_OBJ_SYMBOLS),
+		  __entry->seg, __entry->addr, __entry->len,
+		  __print_symbolic(__entry->prot, BFT_PROT_SYMBOLS),
+		  __entry->flags ?
+		  __print_flags(__entry->flags, "|", BFT_MAP_FLAGS_SYMBOLS) :
+		  "-",
+		  __entry->off, __entry->total,
+		  __print_symbolic(__entry->result, BFT_MAP_ERRNO_SYMBOLS))
 );
 
 TRACE_EVENT(load_bss,
@@ -142,17 +190,19 @@ TRACE_EVENT(load_bss,
 		__entry->obj = ev->u.load_bss.obj;
 		__entry->seg = ev->u.load_bss.seg;
 		__entry->prot = ev->u.load_bss.prot;
-		__entry->zero_start = ev->u.load_bss.zero_start;
-		__entry->zero_end = ev->u.load_bss.zero_end;
-		__entry->anon_start = ev->u.load_bss.anon_start;
-		__entry->anon_end = ev->u.load_bss.anon_end;
+		bft_range(&__entry->zero_start, &__entry->zero_end,
+			  ev->u.load_bss.zero_start, ev->u.load_bss.zero_end);
+		bft_range(&__entry->anon_start, &__entry->anon_end,
+			  ev->u.load_bss.anon_start, ev->u.load_bss.anon_end);
 		__entry->result = ev->u.load_bss.result;
 	),
-	TP_printk("session=%u obj=%s seg=%d prot=%#x zero=%#llx-%#llx anon=%#llx-%#llx result=%d",
-		  __entry->session, __entry->obj ? "interp" : "exe",
-		  __entry->seg, __entry->prot, __entry->zero_start,
-		  __entry->zero_end, __entry->anon_start, __entry->anon_end,
-		  __entry->result)
+	TP_printk("session=%u obj=%s seg=%d prot=%s zero=0x%llx-0x%llx anon=0x%llx-0x%llx result=%d",
+		  __entry->session,
+		  __print_symbolic(__entry->obj, BFT_OBJ_SYMBOLS),
+		  __entry->seg,
+		  __print_symbolic(__entry->prot, BFT_PROT_SYMBOLS),
+		  __entry->zero_start, __entry->zero_end,
+		  __entry->anon_start, __entry->anon_end, __entry->result)
 );
 
 TRACE_EVENT(load_brk,
@@ -174,7 +224,7 @@ TRACE_EVENT(load_brk,
 		__entry->moved = ev->u.load_brk.moved;
 		__entry->randomized = ev->u.load_brk.randomized;
 	),
-	TP_printk("session=%u elf_brk=%#llx start_brk=%#llx brk=%#llx moved=%u randomized=%u",
+	TP_printk("session=%u elf_brk=0x%llx start_brk=0x%llx brk=0x%llx moved=%u randomized=%u",
 		  __entry->session, __entry->elf_brk, __entry->start_brk,
 		  __entry->brk, __entry->moved, __entry->randomized)
 );
@@ -196,9 +246,11 @@ TRACE_EVENT(load_stack,
 		__entry->executable = ev->u.load_stack.executable;
 		__entry->result = ev->u.load_stack.result;
 	),
-	TP_printk("session=%u stack_top=%#llx p=%#llx exec_stack=%d result=%d",
+	TP_printk("session=%u stack_top=0x%llx p=0x%llx exec_stack=%s result=%d",
 		  __entry->session, __entry->stack_top, __entry->p,
-		  __entry->executable, __entry->result)
+		  __print_symbolic(__entry->executable,
+				   BFT_EXEC_STACK_SYMBOLS),
+		  __entry->result)
 );
 
 TRACE_EVENT(load_interp,
@@ -216,7 +268,7 @@ TRACE_EVENT(load_interp,
 		__entry->entry = ev->u.load_interp.entry;
 		__entry->result = ev->u.load_interp.result;
 	),
-	TP_printk("session=%u bias=%#llx entry=%#llx result=%d",
+	TP_printk("session=%u bias=0x%llx entry=0x%llx result=%d",
 		  __entry->session, __entry->bias, __entry->entry,
 		  __entry->result)
 );
@@ -234,7 +286,7 @@ TRACE_EVENT(load_vdso,
 		__entry->addr = ev->u.load_vdso.addr;
 		__entry->result = ev->u.load_vdso.result;
 	),
-	TP_printk("session=%u vdso=%#llx result=%d",
+	TP_printk("session=%u vdso=0x%llx result=%d",
 		  __entry->session, __entry->addr, __entry->result)
 );
 
@@ -253,9 +305,10 @@ TRACE_EVENT(load_auxv,
 		__entry->id = ev->u.load_auxv.id;
 		__entry->value = ev->u.load_auxv.value;
 	),
-	TP_printk("session=%u index=%u id=%llu value=%#llx",
-		  __entry->session, __entry->index, __entry->id,
-		  __entry->value)
+	TP_printk("session=%u index=%u key=%s id=%llu value=0x%llx",
+		  __entry->session, __entry->index,
+		  __print_symbolic(__entry->id, BFT_AUXV_SYMBOLS),
+		  __entry->id, __entry->value)
 );
 
 TRACE_EVENT(load_entry,
@@ -275,7 +328,7 @@ TRACE_EVENT(load_entry,
 		__entry->exe_entry = ev->u.load_entry.exe_entry;
 		__entry->load_bias = ev->u.load_entry.load_bias;
 	),
-	TP_printk("session=%u entry=%#llx sp=%#llx exe_entry=%#llx load_bias=%#llx",
+	TP_printk("session=%u entry=0x%llx sp=0x%llx exe_entry=0x%llx load_bias=0x%llx",
 		  __entry->session, __entry->entry, __entry->sp,
 		  __entry->exe_entry, __entry->load_bias)
 );
@@ -333,7 +386,7 @@ TRACE_EVENT(page_fault,
 		__field(u8, cache)
 		__field(u8, file_backed)
 		__field(s16, seg)
-		__string(file, ev->str)
+		__string(file, bft_event_str(ev, 0))
 	),
 	TP_fast_assign(
 		__entry->session = ev->session;
@@ -351,13 +404,20 @@ TRACE_EVENT(page_fault,
 		__entry->cache = ev->u.page_fault.cache;
 		__entry->file_backed = ev->u.page_fault.file_backed;
 		__entry->seg = ev->u.page_fault.seg;
-		BFT_ASSIGN_STR(file, ev->str);
+		BFT_ASSIGN_STR(file, bft_event_str(ev, 0));
 	),
-	TP_printk("session=%u since=%llu addr=%#llx ip=%#llx access=%u mode=%u obj=%u seg=%d off=%#llx file=%s result=%u cache=%u lat=%llu",
+	TP_printk("session=%u since=%llu addr=0x%llx ip=%s access=%s mode=%s obj=%s seg=%d off=%s file=%s result=%s cache=%s lat=%llu",
 		  __entry->session, __entry->since_ns, __entry->addr,
-		  __entry->ip, __entry->access, __entry->mode, __entry->obj,
-		  __entry->seg, __entry->off, __get_str(file),
-		  __entry->result, __entry->cache, __entry->latency_ns)
+		  __print_symbolic(__entry->ip, BFT_NONE_SYMBOLS(0)),
+		  __print_symbolic(__entry->access, BFT_ACCESS_SYMBOLS),
+		  __print_symbolic(__entry->mode, BFT_MODE_SYMBOLS),
+		  __print_symbolic(__entry->obj, BFT_OBJ_SYMBOLS),
+		  __entry->seg,
+		  __print_symbolic(__entry->off, BFT_NONE_SYMBOLS(-1)),
+		  __get_str(file),
+		  __print_symbolic(__entry->result, BFT_RESULT_SYMBOLS),
+		  __print_symbolic(__entry->cache, BFT_CACHE_SYMBOLS),
+		  __entry->latency_ns)
 );
 
 TRACE_EVENT(fork,

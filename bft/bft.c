@@ -945,7 +945,7 @@ static const struct cmd cmds[] = {
 "such; a script's interpreter is what is traced.  When it has exited,\n"
 "print what was recorded: a header line, the load steps, the timeline\n"
 "of page faults, forks and mm exits, and a summary (faults by result,\n"
-"page cache, access, mode, object and segment; events dropped).  PROG's\n"
+"page cache, access, mode, object and segment; events lost).  PROG's\n"
 "own stdin, stdout and stderr are bft's; ^C stops PROG, and bft still\n"
 "reports.  Lines are shown as +SECONDS since the load, tid, event and\n"
 "fields; --raw shows them as trace_pipe has them; --summary-only leaves\n"
@@ -981,10 +981,12 @@ static const struct cmd cmds[] = {
 				  "[--raw] [--summary-only] TRACE",
 		.summary	=
 "Print the report of bft run for each session in TRACE, a file of raw\n"
-"trace lines (bft run --trace-out, bft trace --raw, or trace_pipe).\n"
+"trace lines (bft run --trace-out, bft trace --raw, trace_pipe, trace,\n"
+"perf script or trace-cmd report output).\n"
 "--session N chooses one session; --pid PID the sessions whose\n"
 "load_start, or line in the --sessions FILE, has pid=PID.  FILE is a\n"
-"copy of binfmt_trace's sessions file, for the dropped counts; without\n"
+"copy of binfmt_trace's sessions file, for the counts of events lost\n"
+"(events= of the session minus its lines in TRACE); without\n"
 "it they are 'unknown'.  --raw and --summary-only are those of bft run.\n"
 "Exit status 2 if no session matches.",
 		.run		= cmd_summarize,

@@ -416,7 +416,7 @@ static void describe_status(const struct run *r, char *buf, size_t len)
 		snprintf(buf, len, "status 0x%x", r->status);
 }
 
-/* The session's line of the sessions file: dropped=, events=. */
+/* The session's line of the sessions file: events=, the events written. */
 static void read_session_counts(struct run *r)
 {
 	struct session_info *list;
@@ -433,29 +433,26 @@ static void read_session_counts(struct run *r)
 		}
 	}
 	free(list);
-	r->report.has_dropped = r->has_counts && r->counts.has_dropped;
-	r->report.dropped = r->counts.dropped;
+	/*
+	 * Once every traced mm of the session is gone, all of its events=
+	 * have been written: fewer lines read were lost, to a buffer that
+	 * overwrote them or to another reader of trace_pipe.
+	 */
+	r->report.has_lost = r->has_counts && r->counts.ended &&
+			     r->counts.has_events;
+	r->report.lost = r->report.has_lost &&
+			 r->counts.events > r->lines.n ?
+			 r->counts.events - r->lines.n : 0;
 }
 
-/*
- * Once every traced mm of the session is gone, the kernel has written
- * all of its events= to the buffer; fewer lines read means that another
- * reader of trace_pipe took the rest.
- */
 static void warn_incomplete(const struct run *r)
 {
 	char path[PATH_MAX];
 
-	if (r->report.has_dropped)
-		warn_dropped("run", r->session, r->report.dropped,
-			     trace_dir_file(&r->dir, "buffer_size_kb", path),
-			     trace_dir_buffer_kb(&r->dir));
-	if (r->has_counts && r->counts.ended && r->counts.has_events &&
-	    r->lines.n < r->counts.events)
-		fprintf(stderr, "bft run: warning: read %zu of the %" PRIu64
-			" events of session %lu: is something else reading "
-			"trace_pipe?\n", r->lines.n, r->counts.events,
-			r->session);
+	if (r->report.has_lost)
+		warn_lost("run", r->session, r->report.lost, r->counts.events,
+			  trace_dir_file(&r->dir, "buffer_size_kb", path),
+			  trace_dir_buffer_kb(&r->dir));
 }
 
 static int report(struct run *r)

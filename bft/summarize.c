@@ -51,7 +51,7 @@ static void on_line(void *arg, char *line)
 
 	if (trace_parse_line(copy, &ev) == 0 && ev.session)
 		session_lines_add(session_of(s, ev.session), line);
-	else if (line[strspn(line, " \t")])
+	else if (line[strspn(line, " \t")] && !trace_header_line(line))
 		s->not_events++;
 	free(copy);
 }
@@ -123,23 +123,30 @@ static bool selected(const struct summarize *s,
 	return true;
 }
 
-/* dropped= of @id from the --sessions file; the report says "unknown" else. */
-static void set_dropped(const struct session_info *info, size_t ninfo,
-			unsigned long id, struct report_opts *opts)
+/*
+ * The events of @lines missing from the trace: events= of its session in
+ * the --sessions file (every event written) minus the lines there are;
+ * the report says "unknown" without it.
+ */
+static void set_lost(const struct session_info *info, size_t ninfo,
+		     const struct session_lines *lines,
+		     struct report_opts *opts)
 {
+	uint64_t written = 0;
 	size_t i;
 
-	opts->has_dropped = false;
+	opts->has_lost = false;
 	for (i = 0; i < ninfo; i++) {
-		if (info[i].id == id && info[i].has_dropped) {
-			opts->has_dropped = true;
-			opts->dropped = info[i].dropped;
+		if (info[i].id == lines->id && info[i].has_events) {
+			opts->has_lost = true;
+			written = info[i].events;
 		}
 	}
-	if (opts->has_dropped)
-		warn_dropped("summarize", id, opts->dropped,
-			     DEBUGFS_DEFAULT "/" TRACE_DIR_NAME
-			     "/buffer_size_kb", 0);
+	opts->lost = written > lines->n ? written - lines->n : 0;
+	if (opts->has_lost)
+		warn_lost("summarize", lines->id, opts->lost, written,
+			  DEBUGFS_DEFAULT "/" TRACE_DIR_NAME "/buffer_size_kb",
+			  0);
 }
 
 static int print_reports(struct summarize *s)
@@ -156,7 +163,7 @@ static int print_reports(struct summarize *s)
 			continue;
 		if (printed++)
 			putchar('\n');
-		set_dropped(info, ninfo, s->sessions[i].id, &opts);
+		set_lost(info, ninfo, &s->sessions[i], &opts);
 		report_print(stdout, &s->sessions[i], NULL, &opts);
 	}
 	free(info);

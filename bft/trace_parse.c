@@ -2,6 +2,11 @@
 /*
  * trace_parse.c - split trace lines into task, tid, cpu, timestamp, event
  * name and fields.  See trace_parse.h and docs/trace-format.md.
+ *
+ * The lines may come from the tracefs files (with or without ftrace's
+ * irq-info column), from trace-cmd report or from perf script: each puts
+ * the same fields after the event name, from the tracepoint's own
+ * print format.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -104,54 +109,111 @@ static void skip_blanks(const char **p)
 		(*p)++;
 }
 
+/* The characters of ftrace's irq-info column ("d..1."), when it is shown. */
+static bool is_irq_flags(const char *p, size_t len)
+{
+	return len >= 4 && len <= 6 &&
+	       strspn(p, ".dDXnNpPbBhHsSzZ0123456789abcdef") >= len;
+}
+
 /*
- * Parse "-TID [CPU] SECS.USECS: " at @p, the part after the comm.  Returns
- * where the event name starts, or NULL.
+ * "SECS.FRAC:" at *@p: FRAC is microseconds (6 digits: ftrace, trace-cmd,
+ * perf) or nanoseconds (9: perf --ns, trace-cmd -t).  Advances *@p past
+ * the colon.  -1 if it is not a timestamp.
+ */
+static int parse_timestamp(const char **p, uint64_t *us)
+{
+	const char *s = *p, *frac;
+	uint64_t sec, f;
+
+	if (parse_digits(&s, &sec) || *s++ != '.')
+		return -1;
+	frac = s;
+	if (parse_digits(&s, &f) || *s++ != ':')
+		return -1;
+	if (s - 1 - frac == 9)
+		f /= 1000;
+	else if (s - 1 - frac != 6)
+		return -1;
+	*us = sec * 1000000 + f;
+	*p = s;
+	return 0;
+}
+
+/*
+ * Parse "[CPU] [IRQ-FLAGS] SECS.USECS: " at @p, the part after the task.
+ * Returns where the event name starts, or NULL.
  */
 static const char *parse_prefix(const char *p, struct trace_event *ev)
 {
-	uint64_t tid, cpu, sec, usec;
-	const char *usec_start;
+	uint64_t cpu, ts;
+	size_t len;
 
-	if (*p++ != '-' || parse_digits(&p, &tid) || *p != ' ')
-		return NULL;
 	skip_blanks(&p);
 	if (*p++ != '[' || parse_digits(&p, &cpu) || *p++ != ']')
 		return NULL;
 	skip_blanks(&p);
-	if (parse_digits(&p, &sec) || *p++ != '.')
+	len = strcspn(p, " ");
+	if (p[len] == ' ' && is_irq_flags(p, len)) {
+		p += len;
+		skip_blanks(&p);
+	}
+	if (parse_timestamp(&p, &ts) || *p++ != ' ')
 		return NULL;
-	usec_start = p;
-	if (parse_digits(&p, &usec) || p - usec_start != 6)
-		return NULL;
-	if (*p++ != ':' || *p++ != ' ')
-		return NULL;
-	ev->tid = (int)tid;
+	skip_blanks(&p);
 	ev->cpu = (unsigned int)cpu;
-	ev->ts_us = sec * 1000000 + usec;
+	ev->ts_us = ts;
 	return p;
 }
 
+/* The comm before @end, right-aligned: leading blanks cut, 16 at most. */
+static void set_comm(struct trace_event *ev, const char *line,
+		     const char *end)
+{
+	const char *comm = line;
+
+	while (comm < end && *comm == ' ')
+		comm++;
+	if (end - comm > TRACE_COMM_LEN)
+		comm = end - TRACE_COMM_LEN;
+	memcpy(ev->comm, comm, end - comm);
+	ev->comm[end - comm] = '\0';
+}
+
 /*
- * The comm is 16 bytes, right-aligned, and may itself contain '-' or
- * blanks, so try each '-' from the left until the rest parses; in a
- * well-formed line the first that does is at column 16.
+ * The task columns, in one of three spellings:
+ *   ftrace, trace-cmd:   "%16s-%-7d " (optionally "(%5s) " for the tgid)
+ *   perf script:         "%16s %6d "
+ * The comm may itself contain '-' or blanks, so try each candidate from
+ * the left until the rest parses; in a well-formed line the first that
+ * does is right after the comm.
  */
 static const char *parse_task(const char *line, struct trace_event *ev)
 {
-	const char *dash, *name, *comm;
+	const char *sep, *p, *name;
+	uint64_t tid;
 
-	for (dash = strchr(line, '-'); dash; dash = strchr(dash + 1, '-')) {
-		name = parse_prefix(dash, ev);
+	for (sep = line; *sep; sep++) {
+		if (*sep != '-' && *sep != ' ')
+			continue;
+		if (*sep == ' ' && (sep == line || sep[-1] == ' '))
+			continue;
+		p = sep + 1;
+		if (*sep == ' ')
+			skip_blanks(&p);
+		if (parse_digits(&p, &tid) || *p != ' ')
+			continue;
+		skip_blanks(&p);
+		if (*p == '(') {	/* ftrace's record-tgid option */
+			p += strcspn(p, ")");
+			if (*p++ != ')')
+				continue;
+		}
+		name = parse_prefix(p, ev);
 		if (!name)
 			continue;
-		comm = line;
-		while (comm < dash && *comm == ' ')
-			comm++;
-		if (dash - comm > TRACE_COMM_LEN)
-			comm = dash - TRACE_COMM_LEN;
-		memcpy(ev->comm, comm, dash - comm);
-		ev->comm[dash - comm] = '\0';
+		ev->tid = (int)tid;
+		set_comm(ev, line, sep);
 		return name;
 	}
 	return NULL;
@@ -176,6 +238,14 @@ static void note_session(const char *line, struct trace_event *ev)
 	ev->after_session_off = end - line;
 }
 
+bool trace_header_line(const char *line)
+{
+	if (line[0] == '#')
+		return true;
+	return !strncmp(line, "cpus=", 5) &&
+	       strspn(line + 5, "0123456789") == strlen(line + 5);
+}
+
 int trace_parse_line(char *line, struct trace_event *ev)
 {
 	const char *name;
@@ -189,8 +259,15 @@ int trace_parse_line(char *line, struct trace_event *ev)
 	colon = strchr(name, ':');
 	if (!colon || colon == name || memchr(name, ' ', colon - name))
 		return -1;
-	if (colon[1] != '\0' && colon[1] != ' ')
-		return -1;
+	/* perf script names the system: "binfmt_trace:page_fault:" */
+	if (colon[1] != '\0' && colon[1] != ' ') {
+		name = colon + 1;
+		colon = strchr(name, ':');
+		if (!colon || colon == name || memchr(name, ' ', colon - name))
+			return -1;
+		if (colon[1] != '\0' && colon[1] != ' ')
+			return -1;
+	}
 	ev->fields_off = colon + 1 - line;
 	while (line[ev->fields_off] == ' ')
 		ev->fields_off++;

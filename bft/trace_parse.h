@@ -3,7 +3,12 @@
  * trace_parse.h - split one line of binfmt_trace's trace_pipe (or of its
  * sessions file) into its parts.  docs/trace-format.md is the contract:
  *
- *   "%16.16s-%-7d [%03u] %5llu.%06llu: %s:" then " %s=%s" per field
+ *   "%16s-%-7d [%03d] " ["%c%c%c%c%c "] " %5lu.%06lu: %s:" then
+ *   " %s=%s" per field
+ *
+ * as the tracefs files print it, with or without the irq-flags column;
+ * trace-cmd report and perf script lines ("%16s %6d [%03d] %lu.%06lu:
+ * binfmt_trace:%s: ...") parse too.
  *
  * No I/O and no allocation: the parts point into the caller's buffer.
  */
@@ -54,6 +59,12 @@ int trace_parse_line(char *line, struct trace_event *ev);
  * key.
  */
 int trace_parse_fields(char *s, struct trace_field *fields, int max);
+
+/*
+ * Whether @line is a header that comes before the events: ftrace's
+ * "# tracer: nop" and column names, trace-cmd report's "cpus=N".
+ */
+bool trace_header_line(const char *line);
 
 /* Decode \xNN escapes in place; returns the new length. */
 size_t trace_unescape(char *s);

@@ -494,11 +494,11 @@ static void print_summary(FILE *f, const struct summary *sum,
 	print_objects(f, sum);
 	fprintf(f, "processes: fork %lu, mm_exit %lu\n", sum->forks,
 		sum->mm_exits);
-	if (opts->has_dropped)
-		fprintf(f, "dropped: %" PRIu64 "%s\n", opts->dropped,
-			opts->dropped ? " (the trace is incomplete)" : "");
+	if (opts->has_lost)
+		fprintf(f, "lost: %" PRIu64 "%s\n", opts->lost,
+			opts->lost ? " (the trace is incomplete)" : "");
 	else
-		fprintf(f, "dropped: unknown\n");
+		fprintf(f, "lost: unknown\n");
 }
 
 void report_print(FILE *f, const struct session_lines *s, const char *header,
@@ -527,17 +527,19 @@ void report_print(FILE *f, const struct session_lines *s, const char *header,
 	free(refs);
 }
 
-void warn_dropped(const char *cmd, unsigned long session, uint64_t dropped,
-		  const char *buffer_file, unsigned long buffer_kb)
+void warn_lost(const char *cmd, unsigned long session, uint64_t lost,
+	       uint64_t written, const char *buffer_file,
+	       unsigned long buffer_kb)
 {
 	unsigned long bigger = buffer_kb ? buffer_kb * 4 : 8192;
 
-	if (!dropped)
+	if (!lost)
 		return;
 	if (bigger > 256 * 1024)
 		bigger = 256 * 1024;
-	fprintf(stderr, "bft %s: warning: %" PRIu64 " events of session %lu "
-		"were dropped, the trace is incomplete; make the buffer "
-		"bigger (this empties it): echo %lu > %s\n", cmd, dropped,
-		session, bigger, buffer_file);
+	fprintf(stderr, "bft %s: warning: %" PRIu64 " of the %" PRIu64
+		" events of session %lu are missing: the buffer overwrote "
+		"them, or another reader of trace_pipe took them; for a "
+		"bigger buffer: echo %lu > %s\n", cmd, lost, written, session,
+		bigger, buffer_file);
 }

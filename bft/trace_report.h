@@ -28,8 +28,8 @@ void session_lines_free(struct session_lines *s);
 struct report_opts {
 	bool		raw;		/* print lines as the kernel wrote them */
 	bool		summary_only;	/* leave out load steps and timeline */
-	bool		has_dropped;	/* dropped is known (sessions file) */
-	uint64_t	dropped;
+	bool		has_lost;	/* lost is known (sessions file) */
+	uint64_t	lost;		/* events written minus lines read */
 };
 
 /*
@@ -40,11 +40,13 @@ void report_print(FILE *f, const struct session_lines *s, const char *header,
 		  const struct report_opts *opts);
 
 /*
- * Tell on stderr that @dropped events of @session were lost, and how big
- * to make the buffer (@buffer_kb is its size now, 0 if unknown).
+ * Tell on stderr that @lost of the @written events of @session are not
+ * in the trace, and how big to make the buffer (@buffer_kb is its size
+ * now, 0 if unknown).
  */
-void warn_dropped(const char *cmd, unsigned long session, uint64_t dropped,
-		  const char *buffer_file, unsigned long buffer_kb);
+void warn_lost(const char *cmd, unsigned long session, uint64_t lost,
+	       uint64_t written, const char *buffer_file,
+	       unsigned long buffer_kb);
 
 /*
  * One event in bft's readable form, time relative to @base_us:

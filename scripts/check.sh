@@ -65,8 +65,12 @@ check_host() {
 #
 # tracepoints.h is written in the TRACE_EVENT() layout of the kernel's own
 # include/trace/events/*.h, which checkpatch's C rules do not know.
+# trace_symbols.h holds bare { value, "name" } lists for __print_symbolic(),
+# as include/trace/events/mmflags.h does: parentheses would break them.
 checkpatch_ignore() {
 	case "$(basename "$1")" in
+	trace_symbols.h)
+		echo --ignore=COMPLEX_MACRO ;;
 	compat.h)
 		echo --ignore=LINUX_VERSION_CODE,CONSTANT_COMPARISON,MACRO_ARG_UNUSED ;;
 	tracepoints.h)

@@ -11,7 +11,8 @@
  *     of ld.so, every load_map where /proc/self/maps has it, the auxv,
  *     the interpreter bias and entry, the stack and the brk;
  *   - plain programs are not traced, forked children are until they exec;
- *   - a full buffer drops events and counts them, lines stay whole;
+ *   - a full buffer overwrites its oldest events: the newest session is
+ *     whole, events= tells how many a reader lost, lines stay whole;
  *   - threads' faults carry their own tid;
  *   - enable=0 and the wrapper's flags turn recording off.
  *
@@ -301,7 +302,7 @@ struct want {
 	const char *name;	/* its "name=0xADDR" line */
 	const char *access[3];	/* the faults, in order */
 	const char *obj;
-	int seg;		/* -1: '-' */
+	int seg;		/* -1: none (seg=-1) */
 	int64_t off;		/* -1: '-' */
 	const char *file;
 	const char *cache;	/* exact, or NULL: "hit" or "-" */
@@ -350,8 +351,7 @@ static void check_page(struct __test_metadata *_metadata,
 			snprintf(why, sizeof(why), "expected comm %s", w->comm);
 		} else if (!tp_eq(ev, "obj", w->obj)) {
 			snprintf(why, sizeof(why), "expected obj=%s", w->obj);
-		} else if (w->seg < 0 ? !tp_eq(ev, "seg", "-") :
-			   tp_d(ev, "seg") != w->seg) {
+		} else if (tp_d(ev, "seg") != w->seg) {
 			snprintf(why, sizeof(why), "expected seg=%d", w->seg);
 		} else if (w->off < 0 ? !tp_eq(ev, "off", "-") :
 			   tp_x(ev, "off") != (uint64_t)w->off) {
@@ -1199,9 +1199,14 @@ TEST_F(trace, plain_program_records_nothing)
 	free(out);
 }
 
-/* The checks shared by the two forker tests; returns the child's pid. */
+/*
+ * The checks shared by the two forker tests; returns the child's pid.
+ * @child_comm: the comm of the child's lines.  ftrace prints the comm it
+ * last saw for a pid when the line is read, not when it was written: a
+ * child that exec'ed shows its new comm on its old lines.
+ */
 static pid_t check_fork(struct __test_metadata *_metadata, struct run *r,
-			const struct elf_info *e)
+			const struct elf_info *e, const char *child_comm)
 {
 	pid_t child = (pid_t)tp_out(r->out, "child");
 	uint64_t page = tp_out(r->out, "page");
@@ -1210,7 +1215,7 @@ static pid_t check_fork(struct __test_metadata *_metadata, struct run *r,
 		.name = "page", .access = { "write" }, .obj = "exe",
 		.seg = elf_seg_of(e, page), .off = -1, .file = "-",
 		.cache = "-", .result = "minor", .tid = child,
-		.comm = "bft-forker",
+		.comm = child_comm,
 	};
 	size_t n;
 
@@ -1231,7 +1236,7 @@ static pid_t check_fork(struct __test_metadata *_metadata, struct run *r,
 		if (ev->tid != child)
 			continue;
 		EXPECT_TRUE(ev->session == r->s && ev->ts_us >= fork_ev->ts_us &&
-			    strcmp(ev->comm, "bft-forker") == 0 &&
+			    strcmp(ev->comm, child_comm) == 0 &&
 			    (tp_is(ev, "page_fault") || tp_is(ev, "mm_exit")))
 			TH_LOG("child event out of place: %s", ev->line);
 	}
@@ -1279,7 +1284,7 @@ TEST_F(trace, forked_child_is_traced_in_the_parent_session)
 	ASSERT_EQ(0, tp_wrap(PROGS "/forker", r.path, "forker", 0));
 	run_traced(_metadata, &r, argv);
 	check_session_lines(_metadata, &r);
-	check_fork(_metadata, &r, &e);
+	check_fork(_metadata, &r, &e, "bft-forker");
 	free_run(&r);
 	unlink(r.path);
 }
@@ -1287,16 +1292,18 @@ TEST_F(trace, forked_child_is_traced_in_the_parent_session)
 /*
  * 4c. The child then execs a plain ELF: its tracing ends with the exec.
  * Decision: its last event is the mm_exit of the old (traced) mm, which
- * the exec'ing task writes, still under the old comm; nothing of the
- * plain program (comm bft-plainexec) is recorded, in any session.
+ * the exec'ing task writes; nothing of the plain program is recorded, in
+ * any session: no event of the child's tid after that mm_exit.  Its
+ * lines show the plain program's comm, the last that ftrace saw.
  */
 TEST_F(trace, exec_of_a_plain_program_ends_a_child_tracing)
 {
 	struct run r = { .path = "/tmp/bft-forker" };
 	char *argv[] = { "bft-forker", "exec", "/tmp/bft-plainexec", NULL };
-	const struct tp_event *ev;
+	const struct tp_event *ev, *gone = NULL;
 	struct elf_info e;
 	int plain = 0;
+	pid_t child;
 
 	ASSERT_EQ(0, elf_read(PROGS "/forker", &e));
 	ASSERT_EQ(0, tp_wrap(PROGS "/forker", r.path, "forker", 0));
@@ -1304,9 +1311,13 @@ TEST_F(trace, exec_of_a_plain_program_ends_a_child_tracing)
 	run_traced(_metadata, &r, argv);
 	ASSERT_NE(TP_BAD, tp_out(r.out, "far")) TH_LOG("%s", r.out);
 	check_session_lines(_metadata, &r);
-	check_fork(_metadata, &r, &e);
-	for (ev = r.t.ev; ev < r.t.ev + r.t.n; ev++) {
-		if (strcmp(ev->comm, "bft-plainexec"))
+	child = check_fork(_metadata, &r, &e, "bft-plainexec");
+	for (ev = r.t.ev; ev < r.t.ev + r.t.n; ev++)
+		if (ev->tid == child && tp_is(ev, "mm_exit"))
+			gone = ev;
+	ASSERT_NE(NULL, gone);
+	for (ev = gone + 1; ev < r.t.ev + r.t.n; ev++) {
+		if (ev->tid != child)
 			continue;
 		if (plain++ < 10)
 			TH_LOG("the plain program traced: %s", ev->line);
@@ -1452,16 +1463,22 @@ TEST_F(trace, wrapper_flags_turn_off_load_or_fault_events)
 	unlink(path);
 }
 
-/* 5. Flooding a 64 KiB buffer; buffer_size_kb is restored after. */
+/*
+ * 5. A 64 KiB per CPU buffer, which ftrace's policy keeps full by
+ * overwriting its oldest events; buffer_size_kb is restored after.
+ */
 FIXTURE(flood) {
 	long long old_kb;
 };
 
 FIXTURE_SETUP(flood)
 {
-	self->old_kb = tp_read_number(BFT_DEBUGFS "/buffer_size_kb");
+	self->old_kb = tp_buffer_kb();
 	ASSERT_LT(0, self->old_kb);
 	ASSERT_EQ(0, tp_write_file(BFT_DEBUGFS "/buffer_size_kb", "64"));
+	/* ftrace rounds up to whole pages of 4080 bytes of data: 17 */
+	ASSERT_EQ(17 * 4080 / 1024, tp_buffer_kb());
+	ASSERT_EQ(0, tp_clear());
 }
 
 FIXTURE_TEARDOWN(flood)
@@ -1471,37 +1488,50 @@ FIXTURE_TEARDOWN(flood)
 	snprintf(kb, sizeof(kb), "%lld", self->old_kb);
 	EXPECT_EQ(0, tp_write_file(BFT_DEBUGFS "/buffer_size_kb", kb));
 	EXPECT_EQ(self->old_kb,
-		  tp_read_number(BFT_DEBUGFS "/buffer_size_kb"));
+		  tp_buffer_kb());
+}
+
+/* The last event of session @s in @t, or NULL. */
+static const struct tp_event *tp_last(const struct tp_trace *t, uint32_t s)
+{
+	const struct tp_event *ev, *last = NULL;
+
+	for (ev = t->ev; ev < t->ev + t->n; ev++)
+		if (ev->session == s)
+			last = ev;
+	return last;
 }
 
 /*
- * A program takes 1048576 faults while nobody reads: the 64 KiB per CPU
- * buffer keeps what fits and drops the rest, counting the drops in stats
- * (events_dropped) and in the session (dropped=); events= of the session
- * is what `trace` still holds of it (decision: events= counts the written
- * events, dropped= the others), faults= counts all its faults, dropped or
- * not; every line is whole and well-formed.
+ * A program takes 1048576 faults while nobody reads.  The buffer keeps
+ * the newest events: the session's load_start is gone, its last event
+ * (mm_exit, mms_left=0) is there.  events= of the session counts every
+ * event written, so a reader knows it lost events= minus what it got;
+ * dropped= stays 0 (nothing is refused for lack of room); faults= counts
+ * all its faults, which are all among events=.  Every line is whole and
+ * well-formed.
  */
-TEST_F_TIMEOUT(flood, full_buffer_drops_and_counts, 400)
+TEST_F_TIMEOUT(flood, full_buffer_overwrites_the_oldest, 400)
 {
 	struct run r = { .path = "/tmp/bft-flood" };
 	char *argv[] = { "bft-flood", NULL };
 	const struct tp_event *ev;
 	struct tp_event line;
-	struct tp_trace t;
 	const char *why;
 	size_t bad = 0, mine;
-	int64_t events, dropped;
-
-	EXPECT_EQ(64, tp_read_number(BFT_DEBUGFS "/buffer_size_kb"));
-	ASSERT_EQ(0, tp_read_trace(&t));
-	EXPECT_EQ(0UL, t.n + t.nbad) TH_LOG("writing buffer_size_kb must empty it");
-	tp_free(&t);
+	int64_t events, faults;
+	char pid[16];
 
 	ASSERT_EQ(0, tp_wrap(PROGS "/flood", r.path, "flood", 0));
-	run_traced(_metadata, &r, argv);
+	/* Not run_traced(): the load_start that names the pid is gone. */
+	ASSERT_EQ(0, tp_run(r.path, argv, &r.out, &r.pid));
+	ASSERT_EQ(0, tp_read_trace(&r.t));
+	snprintf(pid, sizeof(pid), "%d", r.pid);
+	ASSERT_EQ(0, tp_session_line_where("pid", pid, &line));
+	r.s = line.session;
+	tp_event_free(&line);
 	EXPECT_EQ(FLOOD_FAULTS, tp_out(r.out, "faults"));
-	EXPECT_LT(0, tp_stat("events_dropped"));
+	EXPECT_EQ(0, tp_stat("events_dropped"));
 
 	EXPECT_EQ(0UL, r.t.nbad) tp_dump_bad(&r.t);
 	for (ev = r.t.ev; ev < r.t.ev + r.t.n; ev++) {
@@ -1511,19 +1541,79 @@ TEST_F_TIMEOUT(flood, full_buffer_drops_and_counts, 400)
 	EXPECT_EQ(0UL, bad);
 	mine = tp_count(&r.t, r.s, NULL);
 	EXPECT_LT(0UL, tp_count(&r.t, r.s, "page_fault"));
+	EXPECT_EQ(NULL, tp_find(&r.t, r.s, "load_start"));
+	ev = tp_last(&r.t, r.s);
+	ASSERT_NE(NULL, ev);
+	EXPECT_TRUE(tp_is(ev, "mm_exit") && tp_d(ev, "mms_left") == 0)
+		TH_LOG("the last event: %s", ev->line);
 
 	ASSERT_EQ(0, tp_session_line(r.s, &line));
 	events = tp_d(&line, "events");
-	dropped = tp_d(&line, "dropped");
-	EXPECT_LT(0, dropped) TH_LOG("%s", line.line);
-	EXPECT_LE((int64_t)FLOOD_FAULTS, events + dropped) TH_LOG("%s", line.line);
-	EXPECT_EQ((int64_t)mine, events) TH_LOG("%s", line.line);
-	EXPECT_LE((int64_t)FLOOD_FAULTS, tp_d(&line, "faults"))
-		TH_LOG("%s", line.line);
-	EXPECT_LE(dropped, tp_stat("events_dropped")) TH_LOG("%s", line.line);
+	faults = tp_d(&line, "faults");
+	EXPECT_EQ(0, tp_d(&line, "dropped")) TH_LOG("%s", line.line);
+	EXPECT_LE((int64_t)FLOOD_FAULTS, faults) TH_LOG("%s", line.line);
+	/* load steps, every fault, one mm_exit */
+	EXPECT_LT(faults + 1, events) TH_LOG("%s", line.line);
+	EXPECT_LT((int64_t)mine, events) TH_LOG("%s", line.line);
+	EXPECT_LT((int64_t)FLOOD_FAULTS / 2, events - (int64_t)mine)
+		TH_LOG("lost %lld of %lld", (long long)(events - mine),
+		       (long long)events);
 	EXPECT_TRUE(tp_eq(&line, "state", "exited")) TH_LOG("%s", line.line);
 	EXPECT_EQ(0, tp_d(&line, "result")) TH_LOG("%s", line.line);
 	tp_event_free(&line);
+	free_run(&r);
+	unlink(r.path);
+}
+
+#define UNREAD_SESSIONS	24
+
+/*
+ * Many sessions nobody reads, several times what the buffer holds: the
+ * first ones are (partly) overwritten, yet the session run after them is
+ * in the buffer whole, load_start to mm_exit, as many events as its
+ * events= says.
+ */
+TEST_F_TIMEOUT(flood, newest_session_is_whole_after_unread_ones, 300)
+{
+	struct run r = { .path = "/tmp/bft-newest" };
+	char *argv[] = { "bft-newest", NULL }, *out;
+	const struct tp_event *ev;
+	struct tp_event line;
+	int64_t written = 0, kept = 0;
+	uint32_t s;
+	pid_t pid;
+	int i;
+
+	ASSERT_EQ(0, tp_wrap(PROGS "/hello-dynamic", r.path, "newest", 0));
+	for (i = 0; i < UNREAD_SESSIONS; i++) {
+		ASSERT_EQ(0, tp_run(r.path, argv, &out, &pid));
+		free(out);
+	}
+	run_traced(_metadata, &r, argv);
+	ASSERT_LT((uint32_t)UNREAD_SESSIONS, r.s);
+
+	ev = tp_find(&r.t, r.s, "load_start");
+	EXPECT_NE(NULL, ev) tp_dump(&r.t, r.s, 0, 10);
+	ev = tp_last(&r.t, r.s);
+	ASSERT_NE(NULL, ev);
+	EXPECT_TRUE(tp_is(ev, "mm_exit") && tp_d(ev, "mms_left") == 0)
+		TH_LOG("the last event: %s", ev->line);
+	ASSERT_EQ(0, tp_session_line(r.s, &line));
+	EXPECT_EQ(tp_d(&line, "events"), (int64_t)tp_count(&r.t, r.s, NULL))
+		TH_LOG("%s", line.line);
+	EXPECT_LT(100, tp_d(&line, "events")) TH_LOG("%s", line.line);
+	tp_event_free(&line);
+
+	/* The unread sessions lost events, the first one its load_start. */
+	for (s = r.s - UNREAD_SESSIONS; s < r.s; s++) {
+		ASSERT_EQ(0, tp_session_line(s, &line));
+		written += tp_d(&line, "events");
+		kept += tp_count(&r.t, s, NULL);
+		tp_event_free(&line);
+	}
+	EXPECT_LT(kept, written);
+	EXPECT_EQ(NULL, tp_find(&r.t, r.s - UNREAD_SESSIONS, "load_start"))
+		tp_dump(&r.t, r.s - UNREAD_SESSIONS, 0, 10);
 	free_run(&r);
 	unlink(r.path);
 }

@@ -2,9 +2,10 @@
 /*
  * test_zz_trace_lifecycle - trace_pipe and the module's lifetime: an
  * empty pipe gives EAGAIN to O_NONBLOCK readers and wakes poll() when an
- * event arrives; the module cannot go while a traced program runs or a
- * reader holds trace_pipe open, and goes cleanly once they are gone; it
- * is loaded again at the end, as the other tests found it.
+ * event arrives; the module cannot go while a traced program runs; a
+ * reader of trace_pipe holds the module's tracefs instance, not the
+ * module, which goes and comes back under the reader; it is loaded again
+ * at the end, as the other tests found it.
  *
  * Named to sort last among the test_* programs, since it unloads and
  * reloads the module (run-guest runs them in alphabetical order).
@@ -22,6 +23,7 @@
 #define PROG		"/tmp/bft-life"
 #define READER_OUT	"/tmp/bft-life-reader.out"
 #define MODULE_SYS	"/sys/module/" BFT_MODULE_NAME
+#define INSTANCE	"/sys/kernel/debug/tracing/instances/binfmt_trace"
 
 static bool path_exists(const char *path)
 {
@@ -306,29 +308,45 @@ static bool reader_saw(const pid_t *pids, int n, size_t *bad,
 	return all;
 }
 
+/* rmmod, retried while something lets go of the module. */
+static int unload_module_retry(void)
+{
+	int err = unload_module(), i;
+
+	for (i = 0; i < 20 && err == EWOULDBLOCK; i++) {
+		sleep_ms(100);
+		err = unload_module();
+	}
+	return err;
+}
+
 /*
  * A reader blocks in read() on trace_pipe while three traced programs run
- * at once; it gets all their sessions.  While it has the pipe open, rmmod
- * is refused and everything keeps working.  Killed, it lets go: rmmod
- * then removes the module, its debugfs directory and its binfmt; insmod
- * brings them back, with the session numbers starting again from 1.
+ * at once; it gets all their sessions.  It holds the tracefs instance,
+ * not the module: rmmod goes through and removes the debugfs directory
+ * and the binfmt, but the instance stays while the reader has it open;
+ * insmod takes the instance up again, and the next session (numbered 1
+ * again) reaches the same reader.  Once the reader is gone, rmmod removes
+ * the instance too, and insmod makes a fresh one, of the default size.
  */
-TEST_F_TIMEOUT(life, reader_holds_the_module_until_closed, 120)
+TEST_F_TIMEOUT(life, reader_holds_the_instance_not_the_module, 120)
 {
 	struct tp_trace t = { 0 };
 	pid_t pids[4];
 	size_t bad = 0;
-	int i, status, err;
+	int i, status;
 	char *argv[] = { "bft-life", NULL }, *out;
+	long long size_kb = tp_buffer_kb();
 	uint32_t s;
 
+	EXPECT_LT(0, size_kb);
 	EXPECT_EQ(0, refcnt());
 	self->reader = start_reader();
 	ASSERT_LT(0, self->reader);
 	for (i = 0; i < 500 && !reader_blocked(self->reader); i++)
 		sleep_ms(10);
 	ASSERT_TRUE(reader_blocked(self->reader));
-	EXPECT_LT(0, refcnt());
+	EXPECT_EQ(0, refcnt());
 
 	for (i = 0; i < 3; i++) {
 		pids[i] = tp_spawn(PROG, argv, -1, -1);
@@ -346,40 +364,39 @@ TEST_F_TIMEOUT(life, reader_holds_the_module_until_closed, 120)
 	}
 	EXPECT_EQ(0UL, bad) tp_dump_bad(&t);
 
-	expect_unload_refused(_metadata, "a reader has trace_pipe open");
-	/* Still working: a new run reaches the blocked reader. */
+	/* The module goes from under the blocked reader. */
+	ASSERT_EQ(0, unload_module_retry());
+	EXPECT_FALSE(path_exists(BFT_DEBUGFS));
+	EXPECT_FALSE(path_exists(MODULE_SYS));
+	EXPECT_EQ(ENOEXEC, bft_exec_errno(PROG));
+	EXPECT_TRUE(path_exists(INSTANCE "/trace_pipe"));
+	EXPECT_TRUE(reader_blocked(self->reader));
+
+	/* It comes back to the same instance and reader. */
+	ASSERT_EQ(0, load_module());
+	EXPECT_TRUE(path_exists(BFT_DEBUGFS "/trace_pipe"));
+	EXPECT_EQ(1, tp_read_number(BFT_DEBUGFS "/enable"));
+	EXPECT_EQ(0, tp_session_count());
 	pids[3] = run_prog();
 	ASSERT_LT(0, pids[3]);
 	for (i = 0; i < 500 && !reader_saw(pids + 3, 1, &bad, &t); i++)
 		sleep_ms(20);
 	EXPECT_TRUE(reader_saw(pids + 3, 1, &bad, &t))
 		tp_dump(&t, 0, 0, 100);
+	EXPECT_EQ(1U, tp_session_of_pid(&t, pids[3]));
 
 	kill(self->reader, SIGKILL);
 	ASSERT_EQ(self->reader, waitpid(self->reader, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
 		TH_LOG("reader status 0x%x", status);
 	self->reader = 0;
-	for (i = 0; i < 200 && refcnt() != 0; i++)
-		sleep_ms(10);
-	EXPECT_EQ(0, refcnt());
 
-	err = unload_module();
-	for (i = 0; i < 20 && err == EWOULDBLOCK; i++) {
-		sleep_ms(100);
-		err = unload_module();
-	}
-	ASSERT_EQ(0, err) TH_LOG("rmmod: %s", strerror(err));
-	EXPECT_EQ(0, i) TH_LOG("rmmod needed %d retries", i);
-	EXPECT_FALSE(path_exists(BFT_DEBUGFS));
-	EXPECT_FALSE(path_exists(MODULE_SYS));
-	EXPECT_EQ(ENOEXEC, bft_exec_errno(PROG));
-
+	/* Nobody holds anything: the instance goes with the module. */
+	ASSERT_EQ(0, unload_module_retry());
+	EXPECT_FALSE(path_exists(INSTANCE));
 	ASSERT_EQ(0, load_module());
-	EXPECT_TRUE(path_exists(BFT_DEBUGFS "/trace_pipe"));
-	EXPECT_EQ(1, tp_read_number(BFT_DEBUGFS "/enable"));
-	EXPECT_EQ(2048, tp_read_number(BFT_DEBUGFS "/buffer_size_kb"));
-	EXPECT_EQ(0, tp_session_count());
+	EXPECT_TRUE(path_exists(INSTANCE "/trace_pipe"));
+	EXPECT_EQ(size_kb, tp_buffer_kb());
 	tp_free(&t);
 	ASSERT_EQ(0, tp_run(PROG, argv, &out, &pids[0]));
 	ASSERT_EQ(0, tp_read_trace(&t));

@@ -3,9 +3,11 @@
  * trace_parse.h - read what binfmt_trace records, in the in-guest tests.
  *
  * tp_parse_line() takes one line of `trace` or `trace_pipe` apart,
- * checking it against docs/trace-format.md as it goes:
+ * checking it against docs/trace-format.md as it goes, ftrace's columns
+ * with or without the irq-flags one:
  *
- *     "%16.16s-%-7d [%03u] %5llu.%06llu: %s:" then " %s=%s" per field
+ *     "%16s-%-7d [%03d] " ["%c%c%c%c%c "] " %5lu.%06lu: %s:"
+ *     then " %s=%s" per field
  *
  * Values keep their text (numbers are checked by tp_hex() and tp_dec(),
  * which insist on the documented base) except that \xNN escapes are
@@ -38,6 +40,7 @@ struct tp_event {
 	char comm[17];
 	int tid;
 	unsigned int cpu;
+	char irq_flags[8];	/* "" when the line has no such column */
 	uint64_t ts_us;		/* the timestamp column, in microseconds */
 	char name[32];		/* "" for a sessions line */
 	uint32_t session;	/* the session= field */
@@ -272,12 +275,34 @@ static inline int tp_parse_line(const char *line, struct tp_event *ev,
 		return -1;
 	ev->cpu = (unsigned int)v;
 
-	*why = "the timestamp is not %5llu.%06llu: ";
+	/*
+	 * ftrace's irq-info column: irqs-off, need-resched, hard/softirq,
+	 * preempt depth, migrate-disable; one character each.
+	 */
+	*why = "the irq-flags column is not 4 or 5 characters";
 	p += n + 2;
+	if (*p != ' ' && !isdigit((unsigned char)*p)) {
+		for (n = 0; p[n] && p[n] != ' '; n++)
+			if (!strchr(".dDXnNpPbBhHsSzZ0123456789abcdef", p[n]))
+				return -1;
+		if (n < 4 || n > 5)
+			return -1;
+		memcpy(ev->irq_flags, p, n);
+		p += n + 1;
+		if (p[-1] != ' ')
+			return -1;
+	}
+
+	/*
+	 * "%5lu": blanks and digits make 5 columns, or more digits.  ftrace
+	 * writes one more blank before it, our own printer does not.
+	 */
+	*why = "the timestamp is not %5llu.%06llu: ";
 	for (i = 0; p[i] == ' '; i++)
 		;
 	n = tp_digits(p + i, &v);
-	if (!n || (n + i != 5 && (i || n < 5)) || (n > 1 && p[i] == '0'))
+	if (!n || (n > 1 && p[i] == '0') ||
+	    !(n + i == 5 || (n + i == 6 && i) || (n > 5 && i <= 1)))
 		return -1;
 	p += i + n;
 	if (*p != '.' || tp_digits(p + 1, &usec) != 6 || p[7] != ':' ||
@@ -337,6 +362,9 @@ static inline int tp_parse_text(const char *text, struct tp_trace *t)
 	memset(t, 0, sizeof(*t));
 	for (; (nl = strchr(p, '\n')); p = nl + 1) {
 		len = nl - p;
+		/* ftrace's header: "# tracer: nop", the column names. */
+		if (!len || *p == '#')
+			continue;
 		line = strndup(p, len);
 		if (!line)
 			return -1;
@@ -612,10 +640,10 @@ static inline bool tp_check_format_as(const struct tp_event *ev,
 	    !tp_one_of(tp_get(ev, "result"), result) ||
 	    !tp_one_of(tp_get(ev, "cache"), cache))
 		return false;
-	*why = "page_fault: seg must be decimal for exe/interp, else '-'";
+	*why = "page_fault: seg must be decimal for exe/interp, else -1";
 	seg = tp_get(ev, "seg");
 	if (tp_eq(ev, "obj", "exe") || tp_eq(ev, "obj", "interp") ?
-	    tp_d(ev, "seg") < 0 : strcmp(seg, "-") != 0)
+	    tp_d(ev, "seg") < 0 : strcmp(seg, "-1") != 0)
 		return false;
 	*why = "page_fault: off must be 0x or '-'";
 	if (!tp_eq(ev, "off", "-") && tp_x(ev, "off") == TP_BAD)
@@ -722,6 +750,31 @@ static inline long long tp_read_number(const char *path)
 		return -1;
 	v = strtoll(text, &end, 10);
 	if (end == text || (*end && *end != '\n'))
+		v = -1;
+	free(text);
+	return v;
+}
+
+/*
+ * The buffer_size_kb file: "N", or on 6.1 "N (expanded: M)" until the top
+ * tracefs instance has been expanded (a global flag there); N is the size
+ * of our instance's buffers either way.  -1 if it is neither.
+ */
+static inline long long tp_buffer_kb(void)
+{
+	char *text = tp_read_file(BFT_DEBUGFS "/buffer_size_kb", NULL), *end;
+	long long v, expanded;
+
+	if (!text)
+		return -1;
+	v = strtoll(text, &end, 10);
+	if (end == text)
+		v = -1;
+	else if (strncmp(end, " (expanded: ", 12) == 0 &&
+		 (expanded = strtoll(end + 12, &end, 10)) >= 0 &&
+		 strcmp(end, ")\n") == 0)
+		;
+	else if (strcmp(end, "\n") != 0)
 		v = -1;
 	free(text);
 	return v;
