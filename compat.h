@@ -22,6 +22,10 @@
  * argument in 6.10, BFT_ASSIGN_STR() takes both; trace_array_get_by_name()
  * gained a second argument in 6.7, the event systems the new instance
  * gets, bft_compat_trace_array_get() passes ours.
+ *
+ * And one of the fault path: 6.12 first tries a user fault under the
+ * vma's own lock (FAULT_FLAG_VMA_LOCK, since 6.4); 6.1 has no such flag,
+ * BFT_FAULT_FLAG_VMA_LOCK is 0 there.
  */
 #ifndef BFT_COMPAT_H
 #define BFT_COMPAT_H
@@ -47,6 +51,8 @@
 #include <linux/rseq.h>
 
 #define BFT_ASSIGN_STR(dst, src)	__assign_str(dst)
+
+#define BFT_FAULT_FLAG_VMA_LOCK		FAULT_FLAG_VMA_LOCK
 
 /* The instance @name, created if need be, with only @system's events. */
 static inline struct trace_array *
@@ -93,6 +99,8 @@ static inline void bft_compat_seal_page_zero(void)
 #define BFT_COMPAT_NEEDS_DO_MSEAL	false
 
 #define BFT_ASSIGN_STR(dst, src)	__assign_str(dst, src)
+
+#define BFT_FAULT_FLAG_VMA_LOCK		0
 
 /* 6.1 gives every instance the events of every system. */
 static inline struct trace_array *

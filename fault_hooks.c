@@ -32,6 +32,7 @@
 #include <linux/workqueue.h>
 
 #include "binfmt_trace.h"
+#include "compat.h"
 #include "session.h"
 #include "trace.h"
 
@@ -306,13 +307,22 @@ static u8 bft_fault_result(vm_fault_t ret, unsigned int flags)
 	return BFT_RESULT_MINOR;
 }
 
-static void bft_count_fault(struct bft_session *s, u8 result, u8 cache)
+/* A retry under the vma's lock is a fallback to mmap_lock, not I/O. */
+static u8 bft_fault_lock(unsigned int flags)
+{
+	return (flags & BFT_FAULT_FLAG_VMA_LOCK) ? BFT_LOCK_VMA : BFT_LOCK_MMAP;
+}
+
+static void bft_count_fault(struct bft_session *s, u8 result, u8 lock,
+			    u8 cache)
 {
 	atomic64_inc(&s->faults);
 	if (result == BFT_RESULT_MINOR)
 		atomic64_inc(&s->minor);
 	else if (result == BFT_RESULT_MAJOR)
 		atomic64_inc(&s->major);
+	else if (result == BFT_RESULT_RETRY && lock == BFT_LOCK_VMA)
+		atomic64_inc(&s->fallback);
 	else if (result == BFT_RESULT_RETRY)
 		atomic64_inc(&s->retry);
 	else
@@ -362,6 +372,7 @@ static void bft_write_fault(const struct bft_fault_data *d, vm_fault_t ret,
 	f->cache = cache;
 	f->file_backed = d->file_backed;
 	f->seg = d->seg;
+	f->lock = bft_fault_lock(d->flags);
 	len = bft_event_put_str(ev, 0, d->name);
 	bft_event_commit(ev, len);
 }
@@ -378,7 +389,7 @@ static int bft_hmf_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	bft_inflight_release(d->slot);
 
 	result = bft_fault_result(ret, d->flags);
-	bft_count_fault(d->session, result, cache);
+	bft_count_fault(d->session, result, bft_fault_lock(d->flags), cache);
 	bft_write_fault(d, ret, result, cache);
 	bft_session_put(d->session);
 	return 0;

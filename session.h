@@ -75,7 +75,9 @@ struct bft_segment {
  * @faults: page faults seen
  * @minor: ... with result=minor
  * @major: ... with result=major
- * @retry: ... with result=retry
+ * @retry: ... with result=retry under mmap_lock: I/O retries
+ * @fallback: ... with result=retry under the vma's lock (lock=vma): the
+ *	fault is done again under mmap_lock
  * @errors: ... with result sigsegv, sigbus or oom
  * @cache_hit: filemap_fault() found the page cached
  * @cache_miss: filemap_fault() read the page
@@ -109,6 +111,7 @@ struct bft_session {
 	atomic64_t		minor;
 	atomic64_t		major;
 	atomic64_t		retry;
+	atomic64_t		fallback;
 	atomic64_t		errors;
 	atomic64_t		cache_hit;
 	atomic64_t		cache_miss;

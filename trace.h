@@ -83,6 +83,17 @@ enum bft_result {
 	BFT_RESULT_OOM,		/* VM_FAULT_OOM */
 };
 
+/*
+ * lock= of a page fault: what the fault handler held.  6.12 tries a fault
+ * under the vma's own lock first and, when that returns VM_FAULT_RETRY,
+ * falls back to mmap_lock: a lock fallback, not an I/O retry.  6.1 has no
+ * per-VMA locks.
+ */
+enum bft_lock {
+	BFT_LOCK_MMAP,		/* mmap_lock, or no lock of ours (GUP) */
+	BFT_LOCK_VMA,		/* FAULT_FLAG_VMA_LOCK: the vma's own lock */
+};
+
 /* cache= of a page fault: what filemap_fault() found. */
 enum bft_cache {
 	BFT_CACHE_NONE,		/* filemap_fault() was not called */
@@ -220,6 +231,7 @@ struct bft_ev_page_fault {
 	u8	cache;		/* enum bft_cache */
 	u8	file_backed;	/* the vma maps a file */
 	s16	seg;		/* program header index, or -1 */
+	u8	lock;		/* enum bft_lock */
 	/* str[]: for obj=lib, the file's name; else "-" */
 };
 

@@ -56,6 +56,10 @@
 	{ BFT_MODE_REMOTE,	"remote" }
 
 /* result= of page_fault: enum bft_result. */
+#define BFT_LOCK_SYMBOLS				\
+	{ BFT_LOCK_MMAP,	"mmap" },		\
+	{ BFT_LOCK_VMA,		"vma" }
+
 #define BFT_RESULT_SYMBOLS				\
 	{ BFT_RESULT_MINOR,	"minor" },		\
 	{ BFT_RESULT_MAJOR,	"major" },		\

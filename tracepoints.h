@@ -386,6 +386,7 @@ TRACE_EVENT(page_fault,
 		__field(u8, cache)
 		__field(u8, file_backed)
 		__field(s16, seg)
+		__field(u8, lock)
 		__string(file, bft_event_str(ev, 0))
 	),
 	TP_fast_assign(
@@ -404,9 +405,10 @@ TRACE_EVENT(page_fault,
 		__entry->cache = ev->u.page_fault.cache;
 		__entry->file_backed = ev->u.page_fault.file_backed;
 		__entry->seg = ev->u.page_fault.seg;
+		__entry->lock = ev->u.page_fault.lock;
 		BFT_ASSIGN_STR(file, bft_event_str(ev, 0));
 	),
-	TP_printk("session=%u since=%llu addr=0x%llx ip=%s access=%s mode=%s obj=%s seg=%d off=%s file=%s result=%s cache=%s lat=%llu",
+	TP_printk("session=%u since=%llu addr=0x%llx ip=%s access=%s mode=%s obj=%s seg=%d off=%s file=%s result=%s lock=%s cache=%s lat=%llu",
 		  __entry->session, __entry->since_ns, __entry->addr,
 		  __print_symbolic(__entry->ip, BFT_NONE_SYMBOLS(0)),
 		  __print_symbolic(__entry->access, BFT_ACCESS_SYMBOLS),
@@ -416,6 +418,7 @@ TRACE_EVENT(page_fault,
 		  __print_symbolic(__entry->off, BFT_NONE_SYMBOLS(-1)),
 		  __get_str(file),
 		  __print_symbolic(__entry->result, BFT_RESULT_SYMBOLS),
+		  __print_symbolic(__entry->lock, BFT_LOCK_SYMBOLS),
 		  __print_symbolic(__entry->cache, BFT_CACHE_SYMBOLS),
 		  __entry->latency_ns)
 );

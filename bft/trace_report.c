@@ -49,6 +49,8 @@ struct tally {
 static const char *const result_names[] = {
 	"minor", "major", "retry", "sigsegv", "sigbus", "oom", NULL
 };
+/* lock=vma: the vma's own lock (6.12); mmap: mmap_lock. */
+static const char *const lock_names[] = { "vma", "mmap", NULL };
 /* "-": filemap_fault() was not called; the summary says "none". */
 static const char *const cache_names[] = { "hit", "miss", "-", NULL };
 static const char *const access_names[] = { "read", "write", "exec", NULL };
@@ -169,7 +171,10 @@ struct summary {
 	uint64_t		lat_max;
 	unsigned long		forks;
 	unsigned long		mm_exits;
+	unsigned long		io_retries;	/* result=retry lock=mmap */
+	unsigned long		fallbacks;	/* result=retry lock=vma */
 	struct tally		result;
+	struct tally		lock;
 	struct tally		cache;
 	struct tally		access;
 	struct tally		mode;
@@ -188,6 +193,14 @@ static char *dup_field(const struct trace_event *ev, const char *key)
 	const char *v = trace_get(ev, key);
 
 	return xstrdup(v ? v : "-");
+}
+
+static bool field_is(const struct trace_event *ev, const char *key,
+		     const char *value)
+{
+	const char *v = trace_get(ev, key);
+
+	return v && !strcmp(v, value);
 }
 
 static void add_fault_object(struct summary *sum, const struct trace_event *ev)
@@ -236,6 +249,13 @@ static void add_fault(struct summary *sum, const struct trace_event *ev)
 			sum->lat_max = lat;
 	}
 	tally_add(&sum->result, trace_get(ev, "result"));
+	tally_add(&sum->lock, trace_get(ev, "lock"));
+	if (field_is(ev, "result", "retry")) {
+		if (field_is(ev, "lock", "vma"))
+			sum->fallbacks++;
+		else
+			sum->io_retries++;
+	}
 	tally_add(&sum->cache, trace_get(ev, "cache"));
 	tally_add(&sum->access, trace_get(ev, "access"));
 	tally_add(&sum->mode, trace_get(ev, "mode"));
@@ -344,6 +364,7 @@ static void summarize(const struct session_lines *s,
 
 	memset(sum, 0, sizeof(*sum));
 	sum->result.names = result_names;
+	sum->lock.names = lock_names;
 	sum->cache.names = cache_names;
 	sum->access.names = access_names;
 	sum->mode.names = mode_names;
@@ -488,6 +509,9 @@ static void print_summary(FILE *f, const struct summary *sum,
 	fprintf(f, "latency: total %" PRIu64 " ns, max %" PRIu64 " ns\n",
 		sum->lat_total, sum->lat_max);
 	tally_print(f, "result", &sum->result);
+	fprintf(f, "retry: io %lu, lock fallback %lu\n", sum->io_retries,
+		sum->fallbacks);
+	tally_print(f, "lock", &sum->lock);
 	tally_print(f, "cache", &sum->cache);
 	tally_print(f, "access", &sum->access);
 	tally_print(f, "mode", &sum->mode);

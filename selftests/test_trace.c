@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 
 #include "kselftest_harness.h"
 #include "trace_parse.h"
@@ -222,16 +223,19 @@ static void check_session_lines(struct __test_metadata *_metadata,
 /*
  * The sessions line of a finished run agrees with its events (none of
  * which was dropped): faults= counts every page_fault event, minor=,
- * major=, retry=, cache_hit=, cache_miss= those with that result or
- * cache, errors= the sigsegv, sigbus and oom ones; events= all of them.
+ * major=, cache_hit=, cache_miss= those with that result or cache,
+ * retry= the result=retry ones under lock=mmap, fallback= those under
+ * lock=vma, errors= the sigsegv, sigbus and oom ones; events= all of them.
  */
 static void check_session_summary(struct __test_metadata *_metadata,
 				  const struct run *r, const char *label)
 {
-	int64_t n[8] = { 0 };
-	enum { EVENTS, FAULTS, MINOR, MAJOR, RETRY, ERRORS, HIT, MISS };
+	int64_t n[9] = { 0 };
+	enum { EVENTS, FAULTS, MINOR, MAJOR, RETRY, FALLBACK, ERRORS, HIT,
+	       MISS };
 	static const char * const keys[] = { "events", "faults", "minor",
-		"major", "retry", "errors", "cache_hit", "cache_miss" };
+		"major", "retry", "fallback", "errors", "cache_hit",
+		"cache_miss" };
 	const struct tp_event *ev, *end;
 	struct tp_event line;
 	const char *why;
@@ -246,7 +250,10 @@ static void check_session_summary(struct __test_metadata *_metadata,
 		n[FAULTS]++;
 		n[MINOR] += tp_eq(ev, "result", "minor");
 		n[MAJOR] += tp_eq(ev, "result", "major");
-		n[RETRY] += tp_eq(ev, "result", "retry");
+		n[RETRY] += tp_eq(ev, "result", "retry") &&
+			    tp_eq(ev, "lock", "mmap");
+		n[FALLBACK] += tp_eq(ev, "result", "retry") &&
+			       tp_eq(ev, "lock", "vma");
 		n[ERRORS] += tp_eq(ev, "result", "sigsegv") ||
 			     tp_eq(ev, "result", "sigbus") ||
 			     tp_eq(ev, "result", "oom");
@@ -1369,6 +1376,65 @@ TEST_F(trace, thread_faults_carry_the_thread_tid)
 	free(copy);
 	free_run(&r);
 	unlink(r.path);
+}
+
+/*
+ * lock= says which lock a fault ran under.  6.12 tries user faults under
+ * the vma's lock first (lock=vma; 6.1 has no such lock: never), and a
+ * result=retry there is a fallback: the same thread faults on the same
+ * page again under mmap_lock.  Faults the kernel takes for the task
+ * (mode=kernel, remote) are always lock=mmap.
+ */
+TEST_F(trace, lock_tells_a_vma_lock_fallback_from_an_io_retry)
+{
+	struct run r = { .path = DISK "/bft-lock" };
+	char *argv[] = { "bft-lock", DISK "/bft-lock-data", NULL };
+	const struct tp_event *ev, *next;
+	size_t vma = 0, fallbacks = 0, bad = 0;
+	struct utsname uts;
+	bool vma_locks;
+
+	ASSERT_EQ(0, uname(&uts));
+	vma_locks = strncmp(uts.release, "6.1.", 4) != 0;
+	ASSERT_EQ(0, make_data_file(DISK "/bft-lock-data", 128));
+	ASSERT_EQ(0, tp_wrap(PROGS "/touch", r.path, "lock", 0));
+	sync();
+	ASSERT_EQ(0, tp_write_file("/proc/sys/vm/drop_caches", "3"));
+	run_traced(_metadata, &r, argv);
+	check_session_lines(_metadata, &r);
+	check_session_summary(_metadata, &r, "lock");
+	for (ev = r.t.ev; ev < r.t.ev + r.t.n; ev++) {
+		if (ev->session != r.s || !tp_is(ev, "page_fault") ||
+		    !tp_eq(ev, "lock", "vma"))
+			continue;
+		vma++;
+		if (!tp_eq(ev, "mode", "user") && bad++ < 10)
+			TH_LOG("lock=vma, not a user fault: %s", ev->line);
+		if (!tp_eq(ev, "result", "retry"))
+			continue;
+		fallbacks++;
+		for (next = ev + 1; next < r.t.ev + r.t.n; next++)
+			if (next->session == r.s &&
+			    tp_is(next, "page_fault") && next->tid == ev->tid &&
+			    PAGE_DOWN(tp_x(next, "addr")) ==
+			    PAGE_DOWN(tp_x(ev, "addr")))
+				break;
+		if ((next == r.t.ev + r.t.n || !tp_eq(next, "lock", "mmap")) &&
+		    bad++ < 10)
+			TH_LOG("a fallback not followed by the same fault under mmap_lock: %s",
+			       ev->line);
+	}
+	EXPECT_EQ(0UL, bad);
+	if (vma_locks) {
+		EXPECT_LT(0UL, vma) tp_dump(&r.t, r.s, 0, 80);
+		/* The cold file pages: read under mmap_lock after a fallback. */
+		EXPECT_LT(0UL, fallbacks) tp_dump(&r.t, r.s, 0, 200);
+	} else {
+		EXPECT_EQ(0UL, vma);
+	}
+	free_run(&r);
+	unlink(r.path);
+	unlink(DISK "/bft-lock-data");
 }
 
 /*

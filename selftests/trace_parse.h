@@ -567,11 +567,12 @@ static inline const char *tp_keys_of(const char *name)
 		{ "load_error", "session step error" },
 		{ "load_end", "session result load_ns" },
 		{ "page_fault", "session since addr ip access mode obj seg off "
-				"file result cache lat" },
+				"file result lock cache lat" },
 		{ "fork", "session child" },
 		{ "mm_exit", "session mms_left" },
 		{ "sessions", "session pid comm file label state result load_ns "
-			      "events dropped faults minor major retry errors "
+			      "events dropped faults minor major retry "
+			      "fallback errors "
 			      "cache_hit cache_miss mms" },
 	};
 	size_t i;
@@ -605,6 +606,7 @@ static inline bool tp_check_format_as(const struct tp_event *ev,
 	static const char *const result[] = { "minor", "major", "retry",
 		"sigsegv", "sigbus", "oom", NULL };
 	static const char *const cache[] = { "hit", "miss", "-", NULL };
+	static const char *const lock[] = { "mmap", "vma", NULL };
 	const char *keys = tp_keys_of(as ? as : ev->name), *k, *seg, *file;
 	size_t len;
 	int i = 0;
@@ -633,11 +635,12 @@ static inline bool tp_check_format_as(const struct tp_event *ev,
 	*why = "page_fault: ip must be 0x or '-'";
 	if (!tp_eq(ev, "ip", "-") && tp_x(ev, "ip") == TP_BAD)
 		return false;
-	*why = "page_fault: access, mode, obj, result or cache out of set";
+	*why = "page_fault: access, mode, obj, result, lock or cache out of set";
 	if (!tp_one_of(tp_get(ev, "access"), access) ||
 	    !tp_one_of(tp_get(ev, "mode"), mode) ||
 	    !tp_one_of(tp_get(ev, "obj"), obj) ||
 	    !tp_one_of(tp_get(ev, "result"), result) ||
+	    !tp_one_of(tp_get(ev, "lock"), lock) ||
 	    !tp_one_of(tp_get(ev, "cache"), cache))
 		return false;
 	*why = "page_fault: seg must be decimal for exe/interp, else -1";

@@ -447,6 +447,8 @@ load: result=0 load_ns=102345
 faults: 19
 latency: total 362100 ns, max 120000 ns
 result: minor 14, major 3, retry 1, sigsegv 1, sigbus 0, oom 0
+retry: io 0, lock fallback 1
+lock: vma 1, mmap 18
 cache: hit 6, miss 3, none 10
 access: read 7, write 8, exec 4
 mode: user 18, kernel 1, remote 0
@@ -479,6 +481,8 @@ load_error: step=bft_check_elf error=-8
 faults: 0
 latency: total 0 ns, max 0 ns
 result: minor 0, major 0, retry 0, sigsegv 0, sigbus 0, oom 0
+retry: io 0, lock fallback 0
+lock: vma 0, mmap 0
 cache: hit 0, miss 0, none 0
 access: read 0, write 0, exec 0
 mode: user 0, kernel 0, remote 0
@@ -776,7 +780,7 @@ test_trace() {
 	fi
 
 	ftrace trace --pid 4001
-	if [ "$RC" -eq 0 ] && [ "$OUT" = "S1 +0.000000 4001    page_fault  since=5000100200 addr=0x7ffd2a1c3ff8 ip=0x7f3b1c2d4e10 access=write mode=user obj=stack seg=-1 off=- file=- result=minor cache=- lat=1200" ]; then
+	if [ "$RC" -eq 0 ] && [ "$OUT" = "S1 +0.000000 4001    page_fault  since=5000100200 addr=0x7ffd2a1c3ff8 ip=0x7f3b1c2d4e10 access=write mode=user obj=stack seg=-1 off=- file=- result=minor lock=mmap cache=- lat=1200" ]; then
 		pass "trace: readable form 'S<session> +time tid event fields'"
 	else
 		fail "trace: readable form 'S<session> +time tid event fields'" \
