@@ -157,6 +157,13 @@ def check(args):
     detail.append("functions the module calls through a pointer: "
                   + (", ".join(functions) or "none"))
     detail.append("variables it reads: " + ", ".join(variables))
+    # register_kprobe() resolves a name to its first kallsyms entry; every
+    # entry of a function is checked below, but a name the kernel has
+    # twice is worth knowing about.
+    several = [n for n in names if len(symbols[n]) > 1]
+    if several:
+        detail.append("names with several kallsyms entries: "
+                      + ", ".join(several))
 
     if sealed is None:
         if ibt:
