@@ -145,7 +145,7 @@ check_accel_fallback() {
 	local out=$log/accel-fallback.log
 	BFT_ACCEL=auto BFT_ACCEL_PROBE=bogus bash "$top/qemu/run" --kver 6.12 \
 		--mode demo --script "$top/qemu/boot-check.sh" --timeout 300 \
-		>"$out" 2>&1
+		2>&1 | tr -d '\r' >"$out"	# the guest's serial lines end in CRLF
 	if grep -q '^# 6.12: accelerator bogus cannot run this guest.*; using TCG$' "$out" &&
 	   grep -q '^# 6.12: qemu -accel tcg,thread=single' "$out" &&
 	   grep -q '^guest booted: .*binfmt_trace loaded$' "$out" &&
