@@ -18,6 +18,15 @@
  * - create_elf_tables(): 6.12 appends AT_RSEQ_FEATURE_SIZE, AT_RSEQ_ALIGN.
  * - MMAP_PAGE_ZERO: 6.12 seals the page it maps at address 0.
  *
+ * And in the kernel helpers we rewrite (kernel_helpers.c):
+ *
+ * - arch_setup_additional_pages(): 6.1 places the vDSO above the stack, at
+ *   a random page of the stack top's 2 MiB region (vdso_addr()); 6.12
+ *   lets mmap place it.
+ * - set_personality_64bit(): 6.1 sets the mm's context flags to
+ *   MM_CONTEXT_HAS_VSYSCALL, 6.12 adds the bit to them.
+ * - the symbols each needs (BFT_COMPAT_NEEDS_*, see ksyms.c).
+ *
  * And two differences of the tracing API: __assign_str() lost its source
  * argument in 6.10, BFT_ASSIGN_STR() takes both; trace_array_get_by_name()
  * gained a second argument in 6.7, the event systems the new instance
@@ -31,11 +40,16 @@
 #define BFT_COMPAT_H
 
 #include <linux/elf.h>
+#include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/printk.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/trace.h>
 #include <linux/version.h>
+#include <asm/elf.h>
+#include <asm/mmu.h>
+#include <asm/vdso.h>
 
 #include "ksyms.h"
 
@@ -61,8 +75,10 @@ bft_compat_trace_array_get(const char *name, const char *system)
 	return trace_array_get_by_name(name, system);
 }
 
-/* do_mseal() exists, and is needed, from 6.10 on. */
-#define BFT_COMPAT_NEEDS_DO_MSEAL	true
+/* mseal(2) exists, and is needed, from 6.10 on. */
+#define BFT_COMPAT_NEEDS_MSEAL		true
+/* Only 6.1 places the vDSO itself, from vdso_image_64 and va_align. */
+#define BFT_COMPAT_NEEDS_VDSO_ADDR	false
 
 static inline bool bft_compat_padzero_failed(int error, int prot)
 {
@@ -85,18 +101,35 @@ static inline elf_addr_t *bft_compat_put_rseq_auxv(elf_addr_t *elf_info)
 	return elf_info;
 }
 
+/*
+ * Stock calls do_mseal(0, PAGE_SIZE, 0), which is sealed against indirect
+ * calls; mseal(2) is exactly that call.
+ */
 static inline void bft_compat_seal_page_zero(void)
 {
-	int retval = bft_ksyms.do_mseal(0, PAGE_SIZE, 0);
+	int retval = bft_call_syscall(bft_ksyms.__x64_sys_mseal,
+				      0, PAGE_SIZE, 0);
 
 	if (retval)
 		pr_warn_ratelimited("pid=%d, couldn't seal address 0, ret=%d.\n",
 				    task_pid_nr(current), retval);
 }
 
+static inline void bft_compat_mm_has_vsyscall(struct mm_struct *mm)
+{
+	__set_bit(MM_CONTEXT_HAS_VSYSCALL, &mm->context.flags);
+}
+
+/* 6.12's arch_setup_additional_pages() calls map_vdso(image, 0). */
+static inline unsigned long bft_compat_vdso_addr(void)
+{
+	return 0;
+}
+
 #else /* 6.1 */
 
-#define BFT_COMPAT_NEEDS_DO_MSEAL	false
+#define BFT_COMPAT_NEEDS_MSEAL		false
+#define BFT_COMPAT_NEEDS_VDSO_ADDR	true
 
 #define BFT_ASSIGN_STR(dst, src)	__assign_str(dst, src)
 
@@ -126,6 +159,57 @@ static inline elf_addr_t *bft_compat_put_rseq_auxv(elf_addr_t *elf_info)
 
 static inline void bft_compat_seal_page_zero(void)
 {
+}
+
+static inline void bft_compat_mm_has_vsyscall(struct mm_struct *mm)
+{
+	mm->context.flags = MM_CONTEXT_HAS_VSYSCALL;
+}
+
+/*
+ * align_vdso_addr(), arch/x86/kernel/sys_x86_64.c: with align_va_addr= on
+ * (AMD family 15h), and PF_RANDOMIZE, round the address up to va_align's
+ * mask and set the per-boot random bits below it.
+ */
+static inline unsigned long bft_compat_align_vdso_addr(unsigned long addr)
+{
+	const struct va_alignment *va_align = bft_ksyms.va_align;
+	unsigned long mask = 0;
+
+	/* get_align_mask(): 2 - mmap_is_ia32() is ALIGN_VA_64 for us. */
+	if (va_align->flags >= 0 &&
+	    (va_align->flags & (2 - mmap_is_ia32())) &&
+	    (current->flags & PF_RANDOMIZE))
+		mask = va_align->mask;
+	addr = (addr + mask) & ~mask;
+	return addr | (va_align->bits & mask);
+}
+
+/*
+ * vdso_addr(), arch/x86/entry/vdso/vma.c, for the 64-bit vDSO: a random
+ * page between the (page-aligned) stack start and the end of its 2 MiB
+ * region, so that the vDSO and vvar pages still fit below that end; with
+ * or without PF_RANDOMIZE, as in 6.1.
+ */
+static inline unsigned long bft_compat_vdso_addr(void)
+{
+	const struct vdso_image *image = bft_ksyms.vdso_image_64;
+	unsigned int len = image->size - image->sym_vvar_start;
+	unsigned long start = PAGE_ALIGN(current->mm->start_stack);
+	unsigned long end, addr = start;
+
+	end = (start + len + PMD_SIZE - 1) & PMD_MASK;
+	if (end >= DEFAULT_MAP_WINDOW)
+		end = DEFAULT_MAP_WINDOW;
+	end -= len;
+	if (end > start) {
+		unsigned int pages = ((end - start) >> PAGE_SHIFT) + 1;
+
+		/* prandom_u32_max() is get_random_u32_below() in 6.1. */
+		addr = start +
+		       ((unsigned long)get_random_u32_below(pages) << PAGE_SHIFT);
+	}
+	return bft_compat_align_vdso_addr(addr);
 }
 
 #endif

@@ -23,6 +23,7 @@
 
 #include "binfmt_trace.h"
 #include "compat.h"
+#include "kernel_helpers.h"
 #include "ksyms.h"
 #include "session.h"
 #include "trace.h"
@@ -354,7 +355,7 @@ static int choose_load_bias(struct bft_load_context *ctx,
 	if (ctx->has_interp) {
 		load_bias = ELF_ET_DYN_BASE;
 		if (current->flags & PF_RANDOMIZE)
-			load_bias += bft_ksyms.arch_mmap_rnd();
+			load_bias += bft_arch_mmap_rnd();
 		if (alignment)
 			load_bias &= ~(alignment - 1);
 		*elf_flags |= MAP_FIXED_NOREPLACE;
@@ -673,7 +674,7 @@ int set_brk(struct bft_load_context *ctx)
 		}
 		/* arch_randomize_brk() randomizes from mm->brk. */
 		event.start_brk = mm->start_brk;
-		mm->start_brk = bft_ksyms.arch_randomize_brk(mm);
+		mm->start_brk = bft_arch_randomize_brk(mm);
 		mm->brk = mm->start_brk;
 		event.randomized = true;
 		brk_moved = true;

@@ -24,6 +24,7 @@
 
 #include "binfmt_trace.h"
 #include "compat.h"
+#include "kernel_helpers.h"
 #include "ksyms.h"
 
 #ifdef ELF_BASE_PLATFORM
@@ -98,8 +99,8 @@ static elf_addr_t *new_aux_ent(elf_addr_t *elf_info, elf_addr_t id,
 
 /*
  * x86_64's ARCH_DLINFO, which comes first: the vDSO (unless vdso=0) and
- * the signal frame size.  Through bft_ksyms: the macro's symbols are not
- * exported.
+ * the signal frame size.  Through bft_ksyms and kernel_helpers.c: the
+ * macro's symbols are not exported.
  */
 static elf_addr_t *arch_dlinfo(elf_addr_t *elf_info)
 {
@@ -107,7 +108,7 @@ static elf_addr_t *arch_dlinfo(elf_addr_t *elf_info)
 		elf_info = new_aux_ent(elf_info, AT_SYSINFO_EHDR,
 				       (unsigned long __force)current->mm->context.vdso);
 	return new_aux_ent(elf_info, AT_MINSIGSTKSZ,
-			   bft_ksyms.get_sigframe_size());
+			   bft_get_sigframe_size());
 }
 
 /* The process credentials, as seen from the task's user namespace. */
@@ -191,7 +192,7 @@ static int grow_stack(struct mm_struct *mm, unsigned long addr)
 
 	if (mmap_write_lock_killable(mm))
 		return -EINTR;
-	vma = bft_ksyms.find_extend_vma_locked(mm, addr);
+	vma = bft_find_extend_vma_locked(mm, addr);
 	mmap_write_unlock(mm);
 	return vma ? 0 : -EFAULT;
 }
@@ -242,7 +243,7 @@ int create_elf_tables(struct bft_load_context *ctx)
 	BUILD_BUG_ON(IS_ENABLED(CONFIG_STACK_GROWSUP));
 
 	/* Stock: shuffle the stack to spare hyperthreads L1 evictions. */
-	p = bft_ksyms.arch_align_stack(p);
+	p = bft_arch_align_stack(p);
 
 	retval = copy_stack_strings(&p, &s);
 	if (retval)

@@ -2,92 +2,120 @@
 /*
  * Resolve the kernel symbols that are not exported to modules.
  *
- * There is one mechanism, used once, at module load:
+ * With CONFIG_X86_KERNEL_IBT (Debian's 6.12) the kernel overwrites at boot
+ * the ENDBR64 of every function it never calls through a pointer, and on
+ * a CPU that enforces IBT an indirect call to such a "sealed" function
+ * faults.  kallsyms_lookup_name() is one of them, so the module never
+ * calls it.  It asks register_kprobe(), which is exported and calls
+ * kallsyms_lookup_name() directly:
  *
- * 1. kallsyms_lookup_name() itself is not exported (since 5.7), but a
- *    kprobe can be registered on it by name, and registration fills in
- *    its address: register, read kp.addr, unregister.
- * 2. Every symbol in bft_ksym_table is then looked up by name.  If one is
- *    missing the module refuses to load, naming it, rather than fail
- *    later in the middle of an exec.  So does a function the kernel has
- *    sealed against indirect calls, when IBT is enforced.
+ * - a function: the kprobe is registered disabled (never armed), its
+ *   address read, and the kprobe unregistered;
+ * - a variable: register_kprobe() stores the address it looked up in
+ *   kp.addr, and only then refuses, with -EINVAL, an address outside text.
+ *
+ * Either way sprint_symbol() must name the address "<name>+0x0/", so a
+ * change in register_kprobe() can never hand us a wrong address.  If a
+ * symbol is missing the module refuses to load, naming it, rather than
+ * fail later in the middle of an exec.
+ *
+ * The only functions called through bft_ksyms are two system call entry
+ * points, which the kernel itself keeps in sys_call_table.  On an IBT
+ * kernel each must begin with ENDBR64 or the module refuses to load: the
+ * safety net behind scripts/ibt-check.py, which checks the kernel's list
+ * of sealed functions against the names in the section .bft_ksym_names.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/errno.h>
+#include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/printk.h>
-#include <asm/cpufeature.h>
+#include <linux/string.h>
 #include <asm/ibt.h>
+#include <asm/ptrace.h>
 
 #include "compat.h"
 #include "ksyms.h"
 
 struct bft_ksyms bft_ksyms;
 
+/*
+ * The names of the symbols, in a section of their own, so that the host
+ * test can list from the built module every symbol it resolves.  A name
+ * that the running kernel does not need is not referenced, and the
+ * compiler drops it.
+ */
+#define BFT_KSYM_NAME(sym) \
+	static const char bft_name_##sym[] __section(".bft_ksym_names") = #sym
+
+BFT_KSYM_NAME(__x64_sys_arch_prctl);
+BFT_KSYM_NAME(__x64_sys_mseal);
+BFT_KSYM_NAME(randomize_va_space);
+BFT_KSYM_NAME(mmap_rnd_bits);
+BFT_KSYM_NAME(max_frame_size);
+BFT_KSYM_NAME(elf_hwcap2);
+BFT_KSYM_NAME(vdso64_enabled);
+BFT_KSYM_NAME(vdso_image_64);
+BFT_KSYM_NAME(va_align);
+BFT_KSYM_NAME(elf_format);
+
 /**
  * struct bft_ksym - one symbol to resolve
- * @name: its name in kallsyms
- * @slot: where to store its address: a member of bft_ksyms
- * @needed: false if the running kernel's loader does not use it
+ * @name: its name in kallsyms; NULL if the running kernel does not need it
+ * @slot: where to store its address: the member of bft_ksyms of that name
  * @function: it is a function, which the loader calls through a pointer
  */
 struct bft_ksym {
 	const char	*name;
 	void		*slot;
-	bool		needed;
 	bool		function;
 };
 
 #define BFT_KSYM_FUNCTION(sym, is_needed) \
-	{ .name = #sym, .slot = &bft_ksyms.sym, .needed = (is_needed), \
-	  .function = true }
-#define BFT_KSYM_VARIABLE(sym) \
-	{ .name = #sym, .slot = &bft_ksyms.sym, .needed = true }
+	{ .name = (is_needed) ? bft_name_##sym : NULL, \
+	  .slot = &bft_ksyms.sym, .function = true }
+#define BFT_KSYM_VARIABLE(sym, is_needed) \
+	{ .name = (is_needed) ? bft_name_##sym : NULL, \
+	  .slot = &bft_ksyms.sym }
 
 static const struct bft_ksym bft_ksym_table[] = {
-	BFT_KSYM_FUNCTION(arch_setup_additional_pages, true),
-	BFT_KSYM_FUNCTION(arch_randomize_brk, true),
-	BFT_KSYM_FUNCTION(arch_align_stack, true),
-	BFT_KSYM_FUNCTION(arch_mmap_rnd, true),
-	BFT_KSYM_FUNCTION(randomize_stack_top, true),
-	BFT_KSYM_FUNCTION(get_sigframe_size, true),
-	BFT_KSYM_FUNCTION(set_personality_64bit, true),
-	BFT_KSYM_FUNCTION(find_extend_vma_locked, true),
-	BFT_KSYM_FUNCTION(do_mseal, BFT_COMPAT_NEEDS_DO_MSEAL),
-	BFT_KSYM_VARIABLE(randomize_va_space),
-	BFT_KSYM_VARIABLE(elf_hwcap2),
-	BFT_KSYM_VARIABLE(vdso64_enabled),
-	BFT_KSYM_VARIABLE(elf_format),
-	BFT_KSYM_FUNCTION(tracing_set_clock, true),
+	BFT_KSYM_FUNCTION(__x64_sys_arch_prctl, true),
+	BFT_KSYM_FUNCTION(__x64_sys_mseal, BFT_COMPAT_NEEDS_MSEAL),
+	BFT_KSYM_VARIABLE(randomize_va_space, true),
+	BFT_KSYM_VARIABLE(mmap_rnd_bits, true),
+	BFT_KSYM_VARIABLE(max_frame_size, true),
+	BFT_KSYM_VARIABLE(elf_hwcap2, true),
+	BFT_KSYM_VARIABLE(vdso64_enabled, true),
+	BFT_KSYM_VARIABLE(vdso_image_64, BFT_COMPAT_NEEDS_VDSO_ADDR),
+	BFT_KSYM_VARIABLE(va_align, BFT_COMPAT_NEEDS_VDSO_ADDR),
+	BFT_KSYM_VARIABLE(elf_format, true),
 };
 
 /* The encoding of ENDBR64, f3 0f 1e fa, read as a little-endian u32. */
 #define BFT_ENDBR64	0xfa1e0ff3U
 
 /*
- * With IBT enforced, an indirect call must land on an ENDBR64, and the
- * kernel overwrites at boot the ENDBR64 of every function it never calls
- * through a pointer ("sealing").  Calling such a function through our
- * pointers would oops; refuse to load instead.
+ * The safety net.  On an IBT kernel, a function called through a pointer
+ * must begin with ENDBR64.  The kernel seals at boot whatever CPU it runs
+ * on, so this check sees what an IBT CPU would enforce.
  */
 static bool bft_callable(const char *name, unsigned long addr)
 {
-	if (!cpu_feature_enabled(X86_FEATURE_IBT))
+	if (!IS_ENABLED(CONFIG_X86_KERNEL_IBT))
 		return true;
 	if (*(u32 *)addr == BFT_ENDBR64)
 		return true;
-	pr_err("cannot call symbol %s: sealed against indirect calls (IBT); boot with ibt=off\n",
+	pr_err("cannot call %s through a pointer: it does not begin with ENDBR64 (sealed against indirect calls, IBT)\n",
 	       name);
 	return false;
 }
 
-typedef unsigned long (*bft_lookup_name_t)(const char *name);
-
 /*
  * With IBT a kprobe on a function entry lands after its ENDBR64 (see
- * arch_adjust_kprobe_addr()); an indirect call must target the ENDBR64.
+ * arch_adjust_kprobe_addr()), or after the 4-byte nop that replaced a
+ * sealed one; an indirect call must target the function's first byte.
  */
 static unsigned long bft_function_entry(unsigned long probed)
 {
@@ -97,48 +125,59 @@ static unsigned long bft_function_entry(unsigned long probed)
 	return probed;
 }
 
-static bft_lookup_name_t bft_find_kallsyms_lookup_name(void)
+/* Does kallsyms name @addr exactly @name, at offset 0? */
+static bool bft_is_symbol(const char *name, unsigned long addr)
 {
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	char found[KSYM_SYMBOL_LEN];
+	size_t len = strlen(name);
+
+	sprint_symbol(found, addr);
+	return !strncmp(found, name, len) && !strncmp(found + len, "+0x0/", 5);
+}
+
+/* The address of @name, through register_kprobe(); 0 if none. */
+static unsigned long bft_lookup(const char *name, bool function)
+{
+	struct kprobe kp = {
+		.symbol_name	= name,
+		.flags		= KPROBE_FLAG_DISABLED,
+	};
 	unsigned long addr;
 	int ret;
 
 	ret = register_kprobe(&kp);
-	if (ret < 0) {
-		pr_err("cannot resolve symbol kallsyms_lookup_name: register_kprobe returned %d\n",
-		       ret);
-		return NULL;
-	}
+	if (!ret)
+		unregister_kprobe(&kp);
+	else if (ret != -EINVAL || !kp.addr)
+		return 0;
 	addr = (unsigned long)kp.addr;
-	unregister_kprobe(&kp);
-
-	addr = bft_function_entry(addr);
-	if (!bft_callable("kallsyms_lookup_name", addr))
-		return NULL;
-	return (bft_lookup_name_t)addr;
+	if (function)
+		addr = bft_function_entry(addr);
+	if (!bft_is_symbol(name, addr)) {
+		pr_err("symbol %s: register_kprobe() found %pS, not the symbol itself\n",
+		       name, (void *)addr);
+		return 0;
+	}
+	return addr;
 }
 
 /**
  * bft_resolve_ksyms - fill in bft_ksyms
  *
- * Return: 0, or -ENOENT after logging the name of a missing symbol.
+ * Return: 0, or -ENOENT after logging the name of a missing symbol, or of
+ * a function that cannot be called through a pointer.
  */
 int bft_resolve_ksyms(void)
 {
-	bft_lookup_name_t lookup_name;
 	unsigned long addr;
 	size_t i;
-
-	lookup_name = bft_find_kallsyms_lookup_name();
-	if (!lookup_name)
-		return -ENOENT;
 
 	for (i = 0; i < ARRAY_SIZE(bft_ksym_table); i++) {
 		const struct bft_ksym *sym = &bft_ksym_table[i];
 
-		if (!sym->needed)
+		if (!sym->name)
 			continue;
-		addr = lookup_name(sym->name);
+		addr = bft_lookup(sym->name, sym->function);
 		if (!addr) {
 			pr_err("cannot resolve symbol %s\n", sym->name);
 			return -ENOENT;
@@ -148,4 +187,28 @@ int bft_resolve_ksyms(void)
 		*(unsigned long *)sym->slot = addr;
 	}
 	return 0;
+}
+
+/**
+ * bft_call_syscall - call a system call's __x64_sys_*() entry point
+ * @fn: the entry point, from bft_ksyms
+ * @arg1: the first argument (%rdi)
+ * @arg2: the second (%rsi)
+ * @arg3: the third (%rdx)
+ *
+ * The entry points take the user registers; like the kernel's own
+ * dispatcher, hand them a pt_regs holding the arguments.
+ *
+ * Return: what the system call returns.
+ */
+long bft_call_syscall(bft_syscall_t fn, unsigned long arg1,
+		      unsigned long arg2, unsigned long arg3)
+{
+	struct pt_regs regs = {
+		.di = arg1,
+		.si = arg2,
+		.dx = arg3,
+	};
+
+	return fn(&regs);
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Kernel symbols the loader (and the trace instance) need that modules
- * cannot link to.
+ * Kernel symbols the loader needs that modules cannot link to.
  *
  * load_elf_binary() calls helpers and reads variables that the kernel does
- * not export.  bft_resolve_ksyms() finds each one once, at module load,
- * through kallsyms (see ksyms.c); the loader then goes through bft_ksyms.
- * The kernel headers' macros that expand to these symbols (SET_PERSONALITY,
- * ARCH_DLINFO, ELF_HWCAP2, ARCH_SETUP_ADDITIONAL_PAGES) must not be used.
+ * not export.  The small helpers are rewritten in kernel_helpers.c; what
+ * is left is a few variables, read through their addresses, and two
+ * system call entry points, called through pointers because the kernel
+ * calls them through pointers too (see ksyms.c and docs/loader.md,
+ * "Symbol resolution").  bft_resolve_ksyms() finds each one once, at
+ * module load.  The kernel headers' macros that expand to unexported
+ * symbols (SET_PERSONALITY, ARCH_DLINFO, ELF_HWCAP2,
+ * ARCH_SETUP_ADDITIONAL_PAGES) must not be used.
  */
 #ifndef BFT_KSYMS_H
 #define BFT_KSYMS_H
@@ -15,49 +18,43 @@
 #include <linux/types.h>
 
 struct linux_binfmt;
-struct linux_binprm;
-struct mm_struct;
-struct trace_array;
-struct vm_area_struct;
+struct pt_regs;
+struct va_alignment;
+struct vdso_image;
+
+/* The type of every __x64_sys_*() system call entry point. */
+typedef long (*bft_syscall_t)(const struct pt_regs *regs);
 
 /**
  * struct bft_ksyms - the resolved symbols, named after their kernel names
- * @arch_setup_additional_pages: maps the vDSO (arch/x86/entry/vdso/vma.c)
- * @arch_randomize_brk: x86's brk randomization
- * @arch_align_stack: x86's initial stack shuffle
- * @arch_mmap_rnd: x86's mmap randomization, used for the PIE base
- * @randomize_stack_top: the stack top randomization of mm/util.c
- * @get_sigframe_size: the AT_MINSIGSTKSZ value
- * @set_personality_64bit: what SET_PERSONALITY() calls on x86_64
- * @find_extend_vma_locked: grows the stack in create_elf_tables()
- * @do_mseal: seals the MMAP_PAGE_ZERO page (6.12 only)
+ * @__x64_sys_arch_prctl: arch_prctl(2), for ARCH_MAP_VDSO_64
+ * @__x64_sys_mseal: mseal(2), seals the MMAP_PAGE_ZERO page (6.12 only)
  * @randomize_va_space: the kernel.randomize_va_space sysctl
+ * @mmap_rnd_bits: the vm.mmap_rnd_bits sysctl
+ * @max_frame_size: what get_sigframe_size() returns (AT_MINSIGSTKSZ)
  * @elf_hwcap2: the AT_HWCAP2 value
  * @vdso64_enabled: the vdso= boot parameter
+ * @vdso_image_64: the 64-bit vDSO, whose size places it (6.1 only)
+ * @va_align: the align_va_addr= alignment of the vDSO (6.1 only)
  * @elf_format: binfmt_elf's struct linux_binfmt, for its core dumper
- * @tracing_set_clock: what writing trace_clock does, for our instance
  */
 struct bft_ksyms {
-	int (*arch_setup_additional_pages)(struct linux_binprm *bprm,
-					   int uses_interp);
-	unsigned long (*arch_randomize_brk)(struct mm_struct *mm);
-	unsigned long (*arch_align_stack)(unsigned long sp);
-	unsigned long (*arch_mmap_rnd)(void);
-	unsigned long (*randomize_stack_top)(unsigned long stack_top);
-	unsigned long (*get_sigframe_size)(void);
-	void (*set_personality_64bit)(void);
-	struct vm_area_struct *(*find_extend_vma_locked)(struct mm_struct *mm,
-							 unsigned long addr);
-	int (*do_mseal)(unsigned long start, size_t len, unsigned long flags);
+	bft_syscall_t __x64_sys_arch_prctl;
+	bft_syscall_t __x64_sys_mseal;
 	int *randomize_va_space;
+	int *mmap_rnd_bits;
+	unsigned long *max_frame_size;
 	u32 *elf_hwcap2;
 	unsigned int *vdso64_enabled;
+	const struct vdso_image *vdso_image_64;
+	const struct va_alignment *va_align;
 	struct linux_binfmt *elf_format;
-	int (*tracing_set_clock)(struct trace_array *tr, const char *clockstr);
 };
 
 extern struct bft_ksyms bft_ksyms;
 
 int bft_resolve_ksyms(void);
+long bft_call_syscall(bft_syscall_t fn, unsigned long arg1,
+		      unsigned long arg2, unsigned long arg3);
 
 #endif /* BFT_KSYMS_H */

@@ -39,6 +39,7 @@
 #include "compat.h"
 #include "control.h"
 #include "elf_check.h"
+#include "kernel_helpers.h"
 #include "ksyms.h"
 #include "session.h"
 #include "trace.h"
@@ -375,7 +376,7 @@ static int bft_begin_new_exec(struct bft_load_context *ctx)
  */
 static int bft_set_personality(struct bft_load_context *ctx)
 {
-	bft_ksyms.set_personality_64bit();
+	bft_set_personality_64bit();
 	if (elf_read_implies_exec(ctx->elf_ex, ctx->executable_stack))
 		current->personality |= READ_IMPLIES_EXEC;
 
@@ -391,7 +392,7 @@ static int bft_set_personality(struct bft_load_context *ctx)
 static int bft_setup_arg_pages(struct bft_load_context *ctx)
 {
 	struct bft_ev_load_stack event = {
-		.stack_top = bft_ksyms.randomize_stack_top(STACK_TOP),
+		.stack_top = bft_randomize_stack_top(STACK_TOP),
 		.executable = ctx->executable_stack,
 	};
 
@@ -475,8 +476,7 @@ static int bft_setup_additional_pages(struct bft_load_context *ctx)
 {
 	struct bft_ev_load_vdso event = { };
 
-	event.result = bft_ksyms.arch_setup_additional_pages(ctx->bprm,
-							     ctx->has_interp);
+	event.result = bft_arch_setup_additional_pages();
 	event.addr = (unsigned long)current->mm->context.vdso;
 	bft_trace_load_step(ctx, BFT_EV_LOAD_VDSO, &event, sizeof(event));
 	return event.result;

@@ -30,7 +30,6 @@
 #include <linux/uaccess.h>
 
 #include "compat.h"
-#include "ksyms.h"
 #include "session.h"
 #include "trace.h"
 
@@ -173,8 +172,11 @@ static void bft_instance_destroy(void)
 }
 
 /*
- * The instance, recording our events only, on CLOCK_MONOTONIC like the
- * times the events carry (since=, the sessions' start).
+ * The instance, recording our events only.  It keeps ftrace's default
+ * clock ("local"): the kernel has no exported way to set another, and
+ * tracing_set_clock() is sealed against indirect calls on IBT kernels.
+ * Writing "mono" to the instance's trace_clock gives CLOCK_MONOTONIC
+ * timestamps, like the times the events carry (since=, the sessions').
  */
 static int bft_instance_create(void)
 {
@@ -184,12 +186,6 @@ static int bft_instance_create(void)
 	if (!bft_tr) {
 		pr_err("cannot create the tracefs instance %s\n", BFT_INSTANCE);
 		return -ENOMEM;
-	}
-	ret = bft_ksyms.tracing_set_clock(bft_tr, "mono");
-	if (ret) {
-		pr_err("cannot set the trace clock of %s: %d\n", BFT_INSTANCE,
-		       ret);
-		goto destroy;
 	}
 	ret = trace_array_set_clr_event(bft_tr, BFT_EVENT_SYSTEM, NULL, true);
 	if (ret) {

@@ -9,6 +9,9 @@
 #   build    the module for 6.1 and 6.12 with W=1: no warning
 #   sparse   sparse (C=2) on both kernels: no warning
 #   vm       the in-guest suite on both kernels, in QEMU
+#   ibt      no function the module calls through a pointer is sealed on
+#            either kernel (scripts/ibt-check.py, with the /proc/kallsyms
+#            each VM run dumped)
 #   fuzz     make fuzz, short: 200000 runs of each libFuzzer harness
 #   flake    one boot per kernel of make flake (probes armed and disarmed
 #            under concurrent faults): no kernel complaint
@@ -151,11 +154,30 @@ check_flake() {
 	forward_tap flake "$log/flake.log"
 }
 
+# check_ibt KVER: the kernel's sealed functions (.ibt_endbr_seal of its
+# vmlinux) against the functions the built module calls through a
+# pointer, named by the kallsyms that check_vm's guest dumped.
+check_ibt() {
+	local k=$1 out=$log/ibt-$1.log name
+	python3 "$top/scripts/ibt-check.py" --kver "$k" \
+		--vmlinuz "$cache/kernels/$k/vmlinuz" \
+		--config "$cache/kernels/$k/build/.config" \
+		--kallsyms "$top/build/vm-$k/kallsyms" \
+		--module "$top/build/$k/binfmt_trace.ko" >"$out" 2>&1
+	name=$(sed -n 's/^\(not \)\{0,1\}ok - //p' "$out" | head -n 1)
+	if grep -q '^ok - ' "$out"; then
+		result OK "$name"
+		grep '^#' "$out"
+	else
+		result FAIL "${name:-ibt: $k: ibt-check.py ran}" "$out"
+	fi
+}
+
 check_accel_fallback() {
 	local out=$log/accel-fallback.log
 	BFT_ACCEL=auto BFT_ACCEL_PROBE=bogus bash "$top/qemu/run" --kver 6.12 \
 		--mode demo --script "$top/qemu/boot-check.sh" --timeout 300 \
-		>"$out" 2>&1
+		2>&1 | tr -d '\r' >"$out"	# the guest's serial lines end in CRLF
 	if grep -q '^# 6.12: accelerator bogus cannot run this guest.*; using TCG$' "$out" &&
 	   grep -q '^# 6.12: qemu -accel tcg,thread=single' "$out" &&
 	   grep -q '^guest booted: .*binfmt_trace loaded' "$out" &&
@@ -178,6 +200,7 @@ main() {
 	check_style
 	for k in "${kernels[@]}"; do check_build "$k"; done
 	for k in "${kernels[@]}"; do check_vm "$k"; done
+	for k in "${kernels[@]}"; do check_ibt "$k"; done
 	check_flake
 	check_packaging
 	check_accel_fallback

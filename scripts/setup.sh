@@ -16,9 +16,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${BFT_CACHE:-$top/.cache}
 
 # The Debian packages the project needs.  dwarves provides pahole, which the
-# 6.12 kbuild runs for module BTF; kmod provides modinfo for module deps.
+# 6.12 kbuild runs for module BTF; kmod provides modinfo for module deps;
+# zstd decompresses the 6.12 vmlinuz for scripts/ibt-check.py, and
+# e2fsprogs' debugfs copies the guest's kallsyms off its disk.
 packages=(make gcc gcc-12 libc6-dev linux-libc-dev binutils
-	  qemu-system-x86 busybox-static cpio xz-utils e2fsprogs
+	  qemu-system-x86 busybox-static cpio xz-utils zstd e2fsprogs
 	  sparse dwarves kmod musl-tools perl python3 gdb groff-base
 	  dkms dh-dkms debhelper lintian dpkg-dev clang libclang-rt-14-dev)
 

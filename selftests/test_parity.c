@@ -20,7 +20,7 @@
 #define PROGS		"/selftests/progs"
 #define PLAIN_DIR	"/tmp/parity/plain"
 #define WRAPPED_DIR	"/tmp/parity/wrapd"	/* same length as PLAIN_DIR */
-#define REPORT_MAX	(256 * 1024)
+#define REPORT_MAX	(1024 * 1024)
 
 struct run {
 	char *out;
@@ -237,6 +237,32 @@ TEST(argv_and_envp_near_arg_max_laid_out_as_stock)
 	envp[1][100 * 1024 - 1] = '\0';
 
 	compare_runs(_metadata, plain, wrapped, argv, envp);
+}
+
+/*
+ * 30000 empty arguments: their pointers (240 KB) do not fit in the 128 KiB
+ * that setup_arg_pages() leaves below the strings, so create_elf_tables()
+ * must grow the stack, which stock does with find_extend_vma_locked() and
+ * binfmt_trace by the fault of its first write (docs/loader.md).  The
+ * stack VMA, argv and the rest must come out the same.
+ */
+#define MANY_ARGS	30000
+
+TEST(argv_pointers_that_grow_the_stack_laid_out_as_stock)
+{
+	char **argv, *envp[] = { "A=1", NULL };
+	char plain[128], wrapped[128];
+	int i;
+
+	prepare(_metadata, "probe-static", plain, wrapped, sizeof(plain));
+	argv = calloc(MANY_ARGS + 2, sizeof(*argv));
+	ASSERT_NE(NULL, argv);
+	argv[0] = "probe";
+	for (i = 1; i <= MANY_ARGS; i++)
+		argv[i] = "";
+
+	compare_runs(_metadata, plain, wrapped, argv, envp);
+	free(argv);
 }
 
 /* The value of "KEY 0x..." in a report, or 0. */

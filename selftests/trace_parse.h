@@ -27,6 +27,8 @@
 
 #include "bft_test.h"
 
+/* The module's tracefs instance, through debugfs's tracing automount. */
+#define TP_INSTANCE	"/sys/kernel/debug/tracing/instances/binfmt_trace"
 #define TP_MAX_FIELDS	24
 #define TP_BAD		UINT64_MAX	/* tp_x(): not a 0x number */
 #define TP_BADD		INT64_MIN	/* tp_d(): not a decimal number */
