@@ -35,7 +35,7 @@ flake_kernel() {
 	: > "$log"
 	for i in $(seq "$n"); do
 		bash "$top/qemu/run" --kver "$k" --mode demo $build \
-			--script "$top/qemu/flake-guest.sh" --timeout 300 \
+			--script "$top/qemu/flake-guest.sh" --timeout 900 \
 			> "$out/flake-run.log" 2>&1
 		build=--no-build
 		c=$(sed -n 's/^flake: \([0-9]*\) arm\/disarm cycles.*/\1/p' "$out/flake-run.log")
