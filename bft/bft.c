@@ -508,13 +508,15 @@ static int parse_plain(const struct cmd *cmd, int argc, char **argv, int want)
 /* ------------------------------------------------------------------ */
 /* bft wrap                                                            */
 
+static const char *elf_not_a_program(const unsigned char *p, uint64_t len);
+
 const char *check_elf_input(const struct blob *b)
 {
 	if (has_bft_magic(b))
 		return "already wrapped";
 	if (b->len < sizeof(Elf64_Ehdr) || memcmp(b->data, ELFMAG, SELFMAG))
 		return "not an ELF file";
-	return NULL;
+	return elf_not_a_program(b->data, b->len);
 }
 
 /* A header for wrap: no flags, no label, the ELF at BFT_ELF_ALIGN. */
@@ -812,6 +814,73 @@ static void print_interp(const struct elf *e)
 	puts("elf_interp: none");
 }
 
+/*
+ * The first program header of type @type, its offset in the file; 0 when
+ * there is none or the table is out of range.
+ */
+static uint64_t elf_find_phdr(const struct elf *e, uint32_t type)
+{
+	uint64_t phoff = EHDR(e, e_phoff);
+	uint64_t phentsize = EHDR(e, e_phentsize);
+	uint64_t phnum = EHDR(e, e_phnum);
+	uint64_t min = e->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	uint64_t i;
+
+	if (!phnum || phentsize < min || phoff > e->len ||
+	    phnum > (e->len - phoff) / phentsize)
+		return 0;
+	for (i = 0; i < phnum; i++)
+		if (elf_get(e, phoff + i * phentsize, 4) == type)
+			return phoff + i * phentsize;
+	return 0;
+}
+
+/* DT_FLAGS_1 of the PT_DYNAMIC segment, 0 without one. */
+static uint64_t elf_flags_1(const struct elf *e)
+{
+	uint64_t ph = elf_find_phdr(e, PT_DYNAMIC), off, size, i;
+	int word = e->is64 ? 8 : 4;
+
+	if (!ph)
+		return 0;
+	off = PHDR(e, ph, p_offset);
+	size = PHDR(e, ph, p_filesz);
+	if (off > e->len || size > e->len - off)
+		return 0;
+	for (i = 0; i + 2 * word <= size; i += 2 * word) {
+		if (elf_get(e, off + i, word) == DT_NULL)
+			break;
+		if (elf_get(e, off + i, word) == DT_FLAGS_1)
+			return elf_get(e, off + i + word, word);
+	}
+	return 0;
+}
+
+/*
+ * Why the ELF at @p is not a program to wrap, or NULL: a relocatable
+ * object or a core file, or a shared library, which is ET_DYN with
+ * neither a PT_INTERP nor DF_1_PIE (a static PIE has DF_1_PIE).
+ */
+static const char *elf_not_a_program(const unsigned char *p, uint64_t len)
+{
+	struct elf e = { .p = p, .len = len };
+
+	if (elf_open(&e))
+		return NULL;
+	switch (EHDR(&e, e_type)) {
+	case ET_REL:
+		return "a relocatable object (ET_REL), not an executable";
+	case ET_CORE:
+		return "a core file (ET_CORE), not an executable";
+	case ET_DYN:
+		if (!elf_find_phdr(&e, PT_INTERP) &&
+		    !(elf_flags_1(&e) & DF_1_PIE))
+			return "a shared library (ET_DYN with neither "
+			       "PT_INTERP nor DF_1_PIE), not an executable";
+	}
+	return NULL;
+}
+
 static void print_elf(const unsigned char *p, uint64_t len)
 {
 	struct elf e = { .p = p, .len = len };
@@ -912,8 +981,10 @@ static const struct cmd cmds[] = {
 "Wrap the ELF executable ELF for binfmt_trace and write it to OUT, with\n"
 "the mode bits of ELF.  --label sets a label of at most 31 bytes shown\n"
 "in the trace; --no-load-events and --no-fault-events set trace flags.\n"
-"Input that is not an ELF, or is already wrapped, is refused unless\n"
-"--force is given, which wraps any bytes unchecked.",
+"Input that is not an ELF executable (a relocatable object, a core file,\n"
+"a shared library: ET_DYN with neither PT_INTERP nor DF_1_PIE), or is\n"
+"already wrapped, is refused unless --force is given, which wraps any\n"
+"bytes unchecked.  OUT is replaced only if it is a regular file.",
 		.run		= cmd_wrap,
 	},
 	{

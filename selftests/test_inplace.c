@@ -13,7 +13,9 @@
  *   - the mark is for one exec, and "0" takes it back;
  *   - an unprivileged user can neither mark an exec nor read, enable or
  *     resize anything, and the wrapped files it runs are traced only when
- *     the users parameter names it.
+ *     the users parameter names it;
+ *   - after 1,000 traced execs that nobody read, bft run still shows its
+ *     program's whole trace: the newest events win.
  */
 #define _GNU_SOURCE
 #include <limits.h>
@@ -409,6 +411,66 @@ TEST_F(inplace, wrapped_file_is_traced_for_the_users_named_only)
 	EXPECT_EQ(-EINVAL, tp_write_file(USERS_PARAM, "0,x"));
 	EXPECT_EQ(-EINVAL, tp_write_file(USERS_PARAM, "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17"));
 	ASSERT_EQ(0, tp_write_file(USERS_PARAM, "0"));
+	unlink("/tmp/inplace-hello.bft");
+}
+
+/* The first line of @text that contains all of @a and @b, or NULL. */
+static const char *line_with(const char *text, const char *a, const char *b)
+{
+	const char *p, *end;
+
+	for (p = text; p && *p; p = end ? end + 1 : NULL) {
+		end = strchr(p, '\n');
+		if (memmem(p, end ? (size_t)(end - p) : strlen(p), a,
+			   strlen(a)) &&
+		    memmem(p, end ? (size_t)(end - p) : strlen(p), b,
+			   strlen(b)))
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * 1,000 traced execs of a wrapped hello that nobody reads fill the buffer
+ * many times over; then bft run of progs/touch still reports its whole
+ * session: load_start, load_end, the write fault of its first .bss page,
+ * and no event lost.
+ */
+TEST_F_TIMEOUT(inplace, newest_session_survives_1000_unread_ones, 600)
+{
+	char *hello[] = { "hello", NULL };
+	char *argv[] = { "bft", "run", "-o", "/tmp/inplace.report", "--",
+			 PROGS "/touch", NULL };
+	struct spawn_opts o = { 0 };
+	char want[64], *report;
+	unsigned long bss0;
+	struct child c;
+	int i;
+
+	ASSERT_EQ(0, tp_wrap(PROGS "/hello-static", "/tmp/inplace-hello.bft",
+			     "", 0));
+	for (i = 0; i < 1000; i++) {
+		ASSERT_EQ(0, spawn("/tmp/inplace-hello.bft", hello, &o, &c));
+		free(c.out);
+	}
+	EXPECT_EQ(self->started + 1000, tp_stat("sessions_started"));
+
+	ASSERT_EQ(0, spawn("/bin/bft", argv, &o, &c)) TH_LOG("%s", c.out);
+	bss0 = tp_out(c.out, "bss0");
+	ASSERT_NE(TP_BAD, bss0) TH_LOG("%s", c.out);
+	report = tp_read_file("/tmp/inplace.report", NULL);
+	ASSERT_NE(NULL, report);
+	EXPECT_NE(NULL, line_with(report, "load_start",
+				  "file=" PROGS "/touch "))
+		TH_LOG("%s", report);
+	EXPECT_NE(NULL, line_with(report, "load_end", "result=0"))
+		TH_LOG("%s", report);
+	snprintf(want, sizeof(want), "addr=0x%lx ", bss0);
+	EXPECT_NE(NULL, line_with(report, want, "access=write mode=user obj=exe"))
+		TH_LOG("%s", report);
+	EXPECT_NE(NULL, line_with(report, "lost: 0", "")) TH_LOG("%s", report);
+	free(report);
+	free(c.out);
 	unlink("/tmp/inplace-hello.bft");
 }
 

@@ -247,6 +247,29 @@ printf '#!/bin/sh\necho not an elf\n' >script
 check_rc "wrap of a non-ELF: exit 2" 2 wrap script out
 check "failed wrap leaves an existing OUT intact" cmp -s out out.keep
 
+# Objects that are not programs: refused unless --force; a static PIE
+# (ET_DYN with DF_1_PIE, no PT_INTERP) is a program.
+printf 'int f(void) { return 1; }\n' >lib.c
+printf 'int main(void) { return 0; }\n' >main.c
+if cc -c -o obj.o lib.c && cc -shared -fPIC -o lib.so lib.c &&
+   cc -static-pie -o spie main.c 2>/dev/null; then
+	check_rc "wrap of a relocatable object (ET_REL): exit 2" 2 wrap obj.o out
+	[[ $ERR == *"a relocatable object (ET_REL), not an executable"* ]] &&
+		pass "wrap of ET_REL says what it is" ||
+		fail "wrap of ET_REL says what it is" "stderr: $ERR"
+	check_rc "wrap of a shared library: exit 2" 2 wrap lib.so out
+	[[ $ERR == *"a shared library"* ]] &&
+		pass "wrap of a shared library says what it is" ||
+		fail "wrap of a shared library says what it is" "stderr: $ERR"
+	check "refused wraps leave OUT intact" cmp -s out out.keep
+	check_rc "wrap --force of a shared library: exit 0" 0 \
+		wrap --force lib.so lib.bft
+	check_rc "wrap of a static PIE (DF_1_PIE, no PT_INTERP): exit 0" 0 \
+		wrap spie spie.bft
+else
+	pass "wrap of ET_REL and shared objects # SKIP no cc -static-pie here"
+fi
+
 # OUT that is not a regular file is never replaced (rename() would).
 mkfifo out.fifo
 check_rc "wrap onto a FIFO: exit 2" 2 wrap prog.elf out.fifo
