@@ -20,6 +20,8 @@
 #                        bft's parsers of wrapped files
 #   make flake [N=200]   boot both kernels N times, arming and disarming the
 #                        probes under faults; count kernel complaints
+#   make stress [N=50000] exec fuzzing in the VM: N mutated executables per
+#                        kernel, each run plain, marked and wrapped, compared
 #   make clean
 
 TOP	:= $(CURDIR)
@@ -44,7 +46,7 @@ MODSRC	:= Kbuild $(wildcard $(TOP)/*.c $(TOP)/*.h)
 BUILD	:= $(TOP)/build/$(or $(KVER),local)
 
 .PHONY: all module bft setup check demo bench vm flake clean install \
-	dkms-install deb fuzz
+	dkms-install deb fuzz stress
 
 all: bft
 ifneq ($(KDIR),)
@@ -115,6 +117,9 @@ fuzz: setup
 
 flake: setup
 	@bash scripts/flake.sh $(or $(N),200)
+
+stress: setup
+	@bash scripts/stress.sh $(or $(N),50000)
 
 clean:
 	rm -rf build

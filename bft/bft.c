@@ -510,13 +510,106 @@ static int parse_plain(const struct cmd *cmd, int argc, char **argv, int want)
 
 static const char *elf_not_a_program(const unsigned char *p, uint64_t len);
 
+/* MAX_LFS_FILESIZE: no file offset, hence no file mapping, goes past it. */
+#define LFS_MAX		0x7fffffffffffffffULL
+#define PAGE		4096ULL
+
+static uint64_t page_up(uint64_t v)
+{
+	return (v + PAGE - 1) & ~(PAGE - 1);
+}
+
+static uint64_t pgoff_of(const unsigned char *ph)
+{
+	return get_le64(ph + offsetof(Elf64_Phdr, p_vaddr)) & (PAGE - 1);
+}
+
+/*
+ * Would a PT_LOAD of the little-endian ELF64 @b, mapped BFT_ELF_ALIGN
+ * bytes further into a wrapped file, end past the last offset mmap maps
+ * (file_mmap_ok(): EOVERFLOW)?  Each PT_LOAD is mapped from its page-
+ * aligned p_offset with its p_filesz (plus its page offset), the first
+ * PT_LOAD of an ET_DYN with the span of all of them, as elf_map() does.
+ * Such a mapping ends within a page of MAX_LFS_FILESIZE or beyond it:
+ * no file has bytes there, but the kernel maps them bare (and SIGBUS on
+ * touch) where a wrapped file fails to map at all (docs/format.md).
+ * Program headers outside @b are left to the loader.  Returns the index
+ * of the first such PT_LOAD, or -1.
+ */
+static long lfs_overflowing_load(const struct blob *b)
+{
+	const unsigned char *p = b->data;
+	uint64_t phoff = get_le64(p + offsetof(Elf64_Ehdr, e_phoff));
+	unsigned int phnum = get_le16(p + offsetof(Elf64_Ehdr, e_phnum));
+	unsigned int type = get_le16(p + offsetof(Elf64_Ehdr, e_type));
+	uint64_t lo = UINT64_MAX, hi = 0, total = 0;
+	long first = -1, i;
+
+	if (p[EI_CLASS] != ELFCLASS64 || p[EI_DATA] != ELFDATA2LSB ||
+	    phoff > b->len || phnum > (b->len - phoff) / sizeof(Elf64_Phdr))
+		return -1;
+	for (i = 0; i < phnum; i++) {
+		const unsigned char *ph = p + phoff + i * sizeof(Elf64_Phdr);
+		uint64_t vaddr = get_le64(ph + offsetof(Elf64_Phdr, p_vaddr));
+		uint64_t memsz = get_le64(ph + offsetof(Elf64_Phdr, p_memsz));
+
+		if (get_le32(ph) != PT_LOAD)
+			continue;
+		if (first < 0)
+			first = i;
+		vaddr &= ~(PAGE - 1);
+		lo = vaddr < lo ? vaddr : lo;
+		hi = vaddr + (memsz + pgoff_of(ph)) > hi ?
+		     vaddr + (memsz + pgoff_of(ph)) : hi;
+	}
+	if (first >= 0 && type == ET_DYN && hi > lo)
+		total = page_up(hi - lo);
+	for (i = first; i >= 0 && i < phnum; i++) {
+		const unsigned char *ph = p + phoff + i * sizeof(Elf64_Phdr);
+		uint64_t pgoff = get_le64(ph + offsetof(Elf64_Phdr, p_vaddr)) &
+				 (PAGE - 1);
+		uint64_t off = get_le64(ph + offsetof(Elf64_Phdr, p_offset));
+		uint64_t size = get_le64(ph + offsetof(Elf64_Phdr, p_filesz));
+		uint64_t len;
+
+		if (get_le32(ph) != PT_LOAD || off < pgoff)
+			continue;
+		off -= pgoff;
+		size += pgoff;
+		if (i == first && total > size)
+			size = total;
+		if (size == 0)
+			continue;
+		/* Wrapped, it must end by LFS_MAX + 1 - PAGE: room for it? */
+		len = page_up(size);
+		if (len < size || len > LFS_MAX + 1 - 2 * PAGE ||
+		    off > LFS_MAX + 1 - 2 * PAGE - len)
+			return i;
+	}
+	return -1;
+}
+
 const char *check_elf_input(const struct blob *b)
 {
+	static char why[160];
+	const char *why_not;
+	long i;
+
 	if (has_bft_magic(b))
 		return "already wrapped";
 	if (b->len < sizeof(Elf64_Ehdr) || memcmp(b->data, ELFMAG, SELFMAG))
 		return "not an ELF file";
-	return elf_not_a_program(b->data, b->len);
+	why_not = elf_not_a_program(b->data, b->len);
+	if (why_not)
+		return why_not;
+	i = lfs_overflowing_load(b);
+	if (i >= 0) {
+		snprintf(why, sizeof(why), "program header %ld (PT_LOAD) maps "
+			 "file offsets within %llu bytes of MAX_LFS_FILESIZE, "
+			 "which a wrapped file cannot map", i, PAGE);
+		return why;
+	}
+	return NULL;
 }
 
 /* A header for wrap: no flags, no label, the ELF at BFT_ELF_ALIGN. */
@@ -982,9 +1075,11 @@ static const struct cmd cmds[] = {
 "the mode bits of ELF.  --label sets a label of at most 31 bytes shown\n"
 "in the trace; --no-load-events and --no-fault-events set trace flags.\n"
 "Input that is not an ELF executable (a relocatable object, a core file,\n"
-"a shared library: ET_DYN with neither PT_INTERP nor DF_1_PIE), or is\n"
-"already wrapped, is refused unless --force is given, which wraps any\n"
-"bytes unchecked.  OUT is replaced only if it is a regular file.",
+"a shared library: ET_DYN with neither PT_INTERP nor DF_1_PIE), is\n"
+"already wrapped, or has a PT_LOAD that a wrapped file cannot map\n"
+"(within a page of the 2^63 file size limit) is refused unless --force\n"
+"is given, which wraps any bytes unchecked.  OUT is replaced only if it\n"
+"is a regular file.",
 		.run		= cmd_wrap,
 	},
 	{

@@ -15,6 +15,8 @@
 #   fuzz     make fuzz, short: 200000 runs of each libFuzzer harness
 #   flake    one boot per kernel of make flake (probes armed and disarmed
 #            under concurrent faults): no kernel complaint
+#   stress   make stress, short: 500 mutated executables per kernel run
+#            plain, marked and wrapped alike; clean log, slab, rmmod, umount
 #   install  DKMS builds for both kernels and loads in the VM; the Debian
 #            packages build and pass lintian (scripts/check-packaging.sh)
 #   accel    qemu/run falls back to TCG when the accelerator it probes
@@ -173,6 +175,11 @@ check_ibt() {
 	fi
 }
 
+check_stress() {
+	bash "$top/scripts/stress.sh" 500 "${kernels[@]}" >"$log/stress.log" 2>&1
+	forward_tap stress "$log/stress.log"
+}
+
 check_accel_fallback() {
 	local out=$log/accel-fallback.log
 	BFT_ACCEL=auto BFT_ACCEL_PROBE=bogus bash "$top/qemu/run" --kver 6.12 \
@@ -202,6 +209,7 @@ main() {
 	for k in "${kernels[@]}"; do check_vm "$k"; done
 	for k in "${kernels[@]}"; do check_ibt "$k"; done
 	check_flake
+	check_stress
 	check_packaging
 	check_accel_fallback
 	echo "$passed passed, $failed failed, $skipped skipped"

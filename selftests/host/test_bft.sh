@@ -328,6 +328,26 @@ check "a refused OUT leaves no temp file behind" \
 check_rc "write failure (OUT in a missing directory): exit 1" 1 \
 	wrap prog.elf no-such-dir/out
 
+# A PT_LOAD whose mapping ends at 2^63 - 4096, the last offset mmap maps
+# from a file (MAX_LFS_FILESIZE, rounded down to a page): the kernel maps
+# it bare, but 4096 bytes further into a wrapped file it cannot exist.
+# One page lower it can; --force wraps anything (docs/format.md).
+make_elf lfs.elf
+le $((0x7fffffffffffe000)) 8 | patch_at lfs.elf 128
+check_rc "wrap of a PT_LOAD mapped up to 2^63 - 4096: exit 2" 2 \
+	wrap lfs.elf lfs.bft
+WANT="bft: lfs.elf: program header 1 (PT_LOAD) maps file offsets within 4096 bytes of MAX_LFS_FILESIZE, which a wrapped file cannot map (use --force to wrap it anyway)"
+if [ "$ERR" = "$WANT" ] && [ ! -e lfs.bft ]; then
+	pass "2^63 limit: stderr names the program header and --force"
+else
+	fail "2^63 limit: stderr names the program header and --force" \
+		"stderr: $ERR" "want: $WANT"
+fi
+check_rc "wrap --force of that ELF: exit 0" 0 wrap --force lfs.elf lfs.bft
+le $((0x7fffffffffffd000)) 8 | patch_at lfs.elf 128
+check_rc "wrap of a PT_LOAD mapped up to 2^63 - 8192: exit 0" 0 \
+	wrap lfs.elf lfs2.bft
+
 printf 'any bytes at all' >junk
 check_rc "wrap --force of arbitrary bytes: exit 0" 0 wrap --force junk junk.bft
 check "--force payload is at 4096 unchanged" cmp -s -i 4096:0 junk.bft junk
