@@ -135,23 +135,6 @@ static int drop_caches(void)
 	return tp_write_file("/proc/sys/vm/drop_caches", "3");
 }
 
-static int copy_file(const char *src, const char *dst)
-{
-	size_t size;
-	char *buf = tp_read_file(src, &size);
-	int fd, ret = 0;
-
-	if (!buf)
-		return -1;
-	fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-	if (fd < 0 || write(fd, buf, size) != (ssize_t)size)
-		ret = -1;
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return ret;
-}
-
 /* The number after "@key" in the report line that starts with @line. */
 static long report_number(const char *report, const char *line,
 			  const char *key)
@@ -308,7 +291,7 @@ TEST_F_TIMEOUT(inplace, cold_bft_run_major_faults_equal_rusage, 120)
 	struct spawn_opts o = { 0 };
 	struct child c;
 
-	ASSERT_EQ(0, copy_file(PROGS "/touch", DISK "/inplace-touch"));
+	ASSERT_EQ(0, tp_copy_file(PROGS "/touch", DISK "/inplace-touch"));
 	ASSERT_EQ(0, tp_wrap(PROGS "/touch", DISK "/inplace-touch.bft",
 			     "", 0));
 

@@ -116,23 +116,6 @@ static uint64_t elf_total_size(const struct elf_info *e)
 	return hi - lo;
 }
 
-static int copy_file(const char *src, const char *dst)
-{
-	size_t size;
-	char *buf = tp_read_file(src, &size);
-	int fd, ret = 0;
-
-	if (!buf)
-		return -1;
-	fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-	if (fd < 0 || write(fd, buf, size) != (ssize_t)size)
-		ret = -1;
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return ret;
-}
-
 /* A file of @pages pages, each filled with its index. */
 static int make_data_file(const char *path, int pages)
 {
@@ -1320,7 +1303,7 @@ TEST_F(trace, exec_of_a_plain_program_ends_a_child_tracing)
 
 	ASSERT_EQ(0, elf_read(PROGS "/forker", &e));
 	ASSERT_EQ(0, tp_wrap(PROGS "/forker", r.path, "forker", 0));
-	ASSERT_EQ(0, copy_file(PROGS "/touch", argv[2]));
+	ASSERT_EQ(0, tp_copy_file(PROGS "/touch", argv[2]));
 	run_traced(_metadata, &r, argv);
 	ASSERT_NE(TP_BAD, tp_out(r.out, "far")) TH_LOG("%s", r.out);
 	check_session_lines(_metadata, &r);

@@ -434,6 +434,24 @@ static inline char *tp_read_file(const char *path, size_t *lenp)
 	return buf;
 }
 
+/* Copy @src to a new file @dst, mode 0755.  Returns 0 or -1. */
+static inline int tp_copy_file(const char *src, const char *dst)
+{
+	size_t size;
+	char *buf = tp_read_file(src, &size);
+	int fd, ret = 0;
+
+	if (!buf)
+		return -1;
+	fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	if (fd < 0 || write(fd, buf, size) != (ssize_t)size)
+		ret = -1;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ret;
+}
+
 /* Write @s to @path in one write().  Returns 0 or -errno. */
 static inline int tp_write_file(const char *path, const char *s)
 {
