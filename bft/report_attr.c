@@ -426,6 +426,42 @@ static void attribute(struct report_session *s, struct attr_priv *p,
 	lookup(a, ef);
 }
 
+/*
+ * The program's main(), from its symbol table: placed at the address its
+ * bias gives, and attributed like a fault's address.
+ */
+static void find_main(struct report_session *s, struct attr_priv *p)
+{
+	size_t exe = s->exe_entry_at.object;
+	struct report_attr *a = &s->main_at;
+	struct elf_file *ef;
+	GElf_Addr value;
+	GElf_Sym sym;
+	const char *name;
+	int i, n;
+
+	if (exe == REPORT_NONE || s->objects[exe].kind != ROBJ_EXE ||
+	    !s->objects[exe].has_bias || !p->files[exe].mod)
+		return;
+	ef = &p->files[exe];
+	n = dwfl_module_getsymtab(ef->mod);
+	for (i = 1; i < n; i++) {
+		name = dwfl_module_getsym_info(ef->mod, i, &sym, &value,
+					       NULL, NULL, NULL);
+		if (!name || strcmp(name, "main") ||
+		    GELF_ST_TYPE(sym.st_info) != STT_FUNC)
+			continue;
+		a->object = exe;
+		a->has_vaddr = true;
+		a->vaddr = value - ef->dwbias;
+		a->addr = a->vaddr + s->objects[exe].bias;
+		a->has_file_off = offset_of_vaddr(ef->elf, a->vaddr,
+						  &a->file_off);
+		lookup(a, ef);
+		return;
+	}
+}
+
 /* ------------------------------------------------------------------ */
 
 int report_session_attribute(struct report_session *s, const char *root)
@@ -465,6 +501,11 @@ int report_session_attribute(struct report_session *s, const char *root)
 	for (i = 0; i < s->nfaults; i++) {
 		attribute(s, p, &s->faults[i].at_addr);
 		attribute(s, p, &s->faults[i].at_ip);
+	}
+	if (s->has_entry) {
+		attribute(s, p, &s->entry_at);
+		attribute(s, p, &s->exe_entry_at);
+		find_main(s, p);
 	}
 	return 0;
 }

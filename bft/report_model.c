@@ -563,6 +563,20 @@ static void on_load_bss(struct builder *b, const struct report_event *e)
 	map_add(b, obj, start, end, ev_get(e, "prot"), false, 0);
 }
 
+static void place_point(struct builder *b, uint64_t addr,
+			struct report_attr *a);
+
+/* load_entry: the bias of the exe, and where execution starts. */
+static void on_load_entry(struct builder *b, const struct report_event *e)
+{
+	struct report_session *s = b->s;
+
+	set_bias(b, load_object(b, 0), ev_u64(e, "load_bias"));
+	s->has_entry = true;
+	place_point(b, ev_u64(e, "entry"), &s->entry_at);
+	place_point(b, ev_u64(e, "exe_entry"), &s->exe_entry_at);
+}
+
 static void on_load_event(struct builder *b, const struct report_event *e)
 {
 	struct report_session *s = b->s;
@@ -580,7 +594,7 @@ static void on_load_event(struct builder *b, const struct report_event *e)
 	} else if (!strcmp(n, "load_interp") && ev_s64(e, "result") == 0) {
 		set_bias(b, load_object(b, 1), ev_u64(e, "bias"));
 	} else if (!strcmp(n, "load_entry")) {
-		set_bias(b, load_object(b, 0), ev_u64(e, "load_bias"));
+		on_load_entry(b, e);
 	} else if (!strcmp(n, "load_vdso") && ev_s64(e, "result") == 0) {
 		a = ev_u64(e, "vdso");
 		b->vdso = object_get(b, ROBJ_VDSO, NULL, NULL);
@@ -803,20 +817,17 @@ static void place_addr(struct builder *b, struct report_fault *f)
 		   RATTR_NO_FILE;
 }
 
-static void place_ip(struct builder *b, struct report_fault *f)
+/* Place @addr in the mappings live now: its object, mapping, offset. */
+static void place_point(struct builder *b, uint64_t addr,
+			struct report_attr *a)
 {
-	struct report_attr *a = &f->at_ip;
 	const struct report_mapping *m;
 	size_t obj, map;
 
+	a->addr = addr;
 	a->object = REPORT_NONE;
 	a->mapping = REPORT_NONE;
-	if (!f->has_ip) {
-		a->state = RATTR_NONE;
-		return;
-	}
-	a->addr = f->ip;
-	if (!map_find(b->s, f->ip, b->now, &obj, &map)) {
+	if (!map_find(b->s, addr, b->now, &obj, &map)) {
 		a->state = RATTR_NO_OBJECT;
 		return;
 	}
@@ -825,10 +836,21 @@ static void place_ip(struct builder *b, struct report_fault *f)
 	m = &b->s->objects[obj].maps[map];
 	if (m->has_off) {
 		a->has_file_off = true;
-		a->file_off = m->off + (f->ip - m->start);
+		a->file_off = m->off + (addr - m->start);
 	}
 	a->state = b->s->objects[obj].kind > ROBJ_LIB ? RATTR_NOT_FILE :
 		   RATTR_NO_FILE;
+}
+
+static void place_ip(struct builder *b, struct report_fault *f)
+{
+	if (!f->has_ip) {
+		f->at_ip.object = REPORT_NONE;
+		f->at_ip.mapping = REPORT_NONE;
+		f->at_ip.state = RATTR_NONE;
+		return;
+	}
+	place_point(b, f->ip, &f->at_ip);
 }
 
 /* Whether @page was seen before; remembers it (sorted insert). */
@@ -1005,6 +1027,10 @@ int report_session_build(struct report_session *s, unsigned long id,
 
 	memset(s, 0, sizeof(*s));
 	s->id = id;
+	s->entry_at.object = s->exe_entry_at.object = REPORT_NONE;
+	s->main_at.object = REPORT_NONE;
+	s->entry_at.mapping = s->exe_entry_at.mapping = REPORT_NONE;
+	s->main_at.mapping = REPORT_NONE;
 	if (read_events(s, id, lines, line_nos, n, err, errlen) < 0)
 		return -1;
 	s->start_us = s->events[0].ts_us;

@@ -327,6 +327,17 @@ struct report_session {
 	struct report_touch *touches;	/* first-touch order of pages */
 	struct report_totals totals;
 	/*
+	 * Where execution starts (load_entry): entry= (the interpreter's
+	 * entry, or the program's when it has none), exe_entry= (AT_ENTRY),
+	 * each placed in the mappings of that moment; and the program's
+	 * "main" from its symbol table (state RATTR_NONE when there is
+	 * none).  Attributed like the faults.
+	 */
+	bool		has_entry;
+	struct report_attr entry_at;
+	struct report_attr exe_entry_at;
+	struct report_attr main_at;
+	/*
 	 * Private to report_attr.c: the ELF files read, which own the
 	 * section, symbol and source strings of the attributions.
 	 */

@@ -13,6 +13,7 @@
 
 #include "bft.h"
 #include "report_model.h"
+#include "report_stack.h"
 #include "trace_parse.h"
 
 /* "exe:.text:main+0x12", or what is known short of it. */
@@ -280,6 +281,37 @@ static void print_warm(FILE *f, const struct report_session *s)
 		t->saved_lat_ns, t->lat_ns);
 }
 
+/* One line of "where execution starts". */
+static void print_start_line(FILE *f, const struct report_session *s,
+			     const char *what, const struct report_attr *a,
+			     const char *note)
+{
+	char where[512];
+
+	report_attr_format(s, a, where, sizeof(where));
+	fprintf(f, "%-18s 0x%" PRIx64 " %s\n%-18s (%s)\n", what, a->addr,
+		where, "", note);
+}
+
+static void print_start(FILE *f, const struct report_session *s)
+{
+	if (!s->has_entry)
+		return;
+	fprintf(f, "== where execution starts\n");
+	print_start_line(f, s, "first instruction:", &s->entry_at,
+			 s->interp ? "load_entry entry=: the interpreter's entry point, where the kernel starts the process"
+				   : "load_entry entry=: the program's own entry point; it has no interpreter");
+	print_start_line(f, s, "AT_ENTRY:", &s->exe_entry_at,
+			 s->interp ? "load_entry exe_entry=: the program's entry point, given to ld.so in the auxv; ld.so jumps there when done"
+				   : "load_entry exe_entry=: the same, in the auxv");
+	if (s->main_at.state != RATTR_NONE)
+		print_start_line(f, s, "main:", &s->main_at,
+				 "from the program's symbol table; its _start calls __libc_start_main, which calls main");
+	else
+		fprintf(f, "%-18s not found (no symbol table, or no main)\n",
+			"main:");
+}
+
 static void print_session(FILE *f, const struct report_session *s)
 {
 	fprintf(f, "== bft report: session %lu", s->id);
@@ -294,6 +326,8 @@ static void print_session(FILE *f, const struct report_session *s)
 			s->load_result, s->load_ns);
 	fputc('\n', f);
 	print_steps(f, s);
+	print_start(f, s);
+	report_stack_print(f, s);
 	print_objects(f, s);
 	print_groups(f, s);
 	print_touches(f, s);
