@@ -1158,6 +1158,31 @@ static const struct cmd cmds[] = {
 		.run		= cmd_summarize,
 	},
 	{
+		.name		= "report",
+		.synopsis	= "[-f|--format text|json|csv|perfetto|svg] "
+				  "[-o FILE] [--session N] [--root DIR] TRACE",
+		.summary	=
+"Read TRACE, a file of raw trace lines as bft summarize reads them (- is\n"
+"stdin), and report each session (or session N): its load steps, its\n"
+"objects (exe, interp, the libraries of its mmap events, vdso, heap,\n"
+"stack, anon) and its page faults, each attributed to object, section\n"
+"and symbol + offset (and source line with debug info) for its address\n"
+"and its instruction pointer, read with elfutils from the files the\n"
+"trace names (.symtab, else separate debug info by build-id or\n"
+"debuglink, else .dynsym; 'no symbols' when none).  Bases come only\n"
+"from the trace's own events.  --root DIR looks the trace's paths up\n"
+"under DIR (a trace from another machine or a VM), debug files under\n"
+"DIR/usr/lib/debug.  --format text (default): load steps, faults by\n"
+"object, section and symbol with major faults first, first-touch order\n"
+"of pages, what a warm run would save; json: schema bft-report/1\n"
+"(docs/report-format.md); csv: one row per event; perfetto, svg: a\n"
+"timeline.  -o writes FILE instead of stdout.  Exit status 2 on usage\n"
+"errors, a trace line that is not an event, a known event that lacks a\n"
+"field, a session not in TRACE, or an ELF file elfutils cannot read;\n"
+"1 if TRACE cannot be read or FILE written.",
+		.run		= cmd_report,
+	},
+	{
 		.name		= "help",
 		.synopsis	= "[COMMAND]",
 		.summary	= "Show the usage of bft or of one command.",

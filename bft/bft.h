@@ -36,6 +36,8 @@ enum {
 	OPT_SESSION,
 	OPT_SESSIONS,
 	OPT_SUMMARY_ONLY,
+	OPT_ROOT,
+	OPT_REPORT,
 };
 
 /* A whole file read into memory. */
@@ -106,5 +108,6 @@ void wrap_image(const struct blob *elf, struct hdr *h, struct wrapped *w);
 int cmd_run(const struct cmd *cmd, int argc, char **argv);
 int cmd_trace(const struct cmd *cmd, int argc, char **argv);
 int cmd_summarize(const struct cmd *cmd, int argc, char **argv);
+int cmd_report(const struct cmd *cmd, int argc, char **argv);
 
 #endif /* BFT_H */

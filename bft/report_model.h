@@ -326,6 +326,11 @@ struct report_session {
 	size_t		ntouches;
 	struct report_touch *touches;	/* first-touch order of pages */
 	struct report_totals totals;
+	/*
+	 * Private to report_attr.c: the ELF files read, which own the
+	 * section, symbol and source strings of the attributions.
+	 */
+	void		*attr_priv;
 };
 
 /* The whole report: the sessions chosen from one trace. */
@@ -359,8 +364,18 @@ int report_session_build(struct report_session *s, unsigned long id,
  */
 int report_session_attribute(struct report_session *s, const char *root);
 
+/* Free what report_session_attribute() kept (called by the next). */
+void report_session_attr_free(struct report_session *s);
+
 void report_session_free(struct report_session *s);
 void report_free(struct report *r);
+
+/*
+ * @a in words, as the text report prints it: "OBJECT:SECTION:SYMBOL+0xOFF",
+ * "OBJECT:SECTION:(no symbol)", "OBJECT:(no symbols)", "-" (no ip) ...
+ */
+void report_attr_format(const struct report_session *s,
+			const struct report_attr *a, char *buf, size_t len);
 
 /* Names of the enums, as the JSON and CSV writers print them. */
 const char *report_obj_kind_name(enum report_obj_kind k);
