@@ -9,8 +9,8 @@
  *   - the exec as one "X" slice from the first load step to the last,
  *     and each load step as an "X" slice inside it, from the previous
  *     step to its own line: the time the loader took to reach it;
- *   - each page fault as a thread instant ("i", "s":"t") at its since=,
- *     named by its class (viz_class_name()), its lat= in the args;
+ *   - each page fault as a thread instant ("i", "s":"t") at its entry
+ *     (its line less its lat=), named by its class (viz_class_name());
  *   - mm, fork and mm_exit events as thread instants, with their fields;
  *   - two counter tracks per session: cumulative major faults and cache
  *     misses, in the order of the faults' times.
@@ -93,19 +93,6 @@ static long session_pid(const struct report_session *s)
 	return s->nevents ? s->events[0].tid : 0;
 }
 
-static const char *session_name(const struct report_session *s)
-{
-	const char *b;
-
-	if (s->comm && s->comm[0] && strcmp(s->comm, "<...>"))
-		return s->comm;
-	if (s->file) {
-		b = strrchr(s->file, '/');
-		return b ? b + 1 : s->file;
-	}
-	return "?";
-}
-
 /*
  * One process_name per pid: "comm (session N)", or the names of every
  * session of that pid (an exec chain) joined by ", ".
@@ -125,7 +112,7 @@ static void put_process(struct pf *p, const struct report *r, size_t i)
 		if (session_pid(&r->sessions[j]) != pid)
 			continue;
 		fputs(more ? ", " : "", p->f);
-		viz_json_str(p->f, session_name(&r->sessions[j]));
+		viz_json_str(p->f, viz_session_name(&r->sessions[j]));
 		fprintf(p->f, " (session %lu)", r->sessions[j].id);
 		more = true;
 	}
@@ -268,9 +255,18 @@ static void put_exec(struct pf *p, const struct report_session *s)
 /* ------------------------------------------------------------------ */
 /* Faults, mm and process events, counters                             */
 
+/*
+ * A fault's entry on the trace's clock: its line (written when
+ * handle_mm_fault() returned) less its lat=.  Not since=: that counts
+ * from the kernel's session start, before the first line, on another
+ * clock (docs/report-format.md).
+ */
 static uint64_t fault_ts(const struct report_session *s, size_t i)
 {
-	return s->start_us * 1000 + viz_fault_ns(&s->faults[i]);
+	const struct report_fault *f = &s->faults[i];
+	uint64_t ts = (s->start_us + f->rel_us) * 1000;
+
+	return f->lat_ns < ts ? ts - f->lat_ns : 0;
 }
 
 static void put_attr(FILE *f, const struct report_session *s,

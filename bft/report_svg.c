@@ -33,6 +33,8 @@
 #define CHAR_W		6.7	/* DejaVu Sans Mono at 11 px, a little more */
 #define MARGIN		16
 #define NAME_MAX_CH	28	/* longer object names are cut */
+#define CLUSTER_GAP	64	/* pages between two rows of an object
+				 * without mappings */
 #define UNTOUCHED	"#e4e4e4"
 #define MAJOR_COLOR	"#e31a1c"
 
@@ -108,22 +110,88 @@ static size_t place_fault(const struct heat *h, const struct report_fault *f)
 	return REPORT_NONE;
 }
 
+static struct row *add_row(struct heat *h, size_t *cap)
+{
+	struct row *rows;
+
+	if (h->nrows == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		rows = realloc(h->rows, *cap * sizeof(*rows));
+		if (!rows)
+			return NULL;
+		h->rows = rows;
+	}
+	memset(&h->rows[h->nrows], 0, sizeof(*h->rows));
+	return &h->rows[h->nrows++];
+}
+
+static bool in_object(const struct report_attr *a, size_t o)
+{
+	return a->state != RATTR_NONE && a->state != RATTR_NO_OBJECT &&
+	       a->object == o;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Object @o has no mapping (a library the trace has no mmap event for):
+ * a row for each run of the pages its faults touched, no two pages of a
+ * run more than CLUSTER_GAP pages apart.
+ */
+static int add_unmapped_rows(struct heat *h, size_t o, size_t *cap)
+{
+	const struct report_session *s = h->s;
+	struct row *w = NULL;
+	uint64_t *pages;
+	size_t i, n = 0;
+
+	pages = malloc((s->nfaults + 1) * sizeof(*pages));
+	if (!pages)
+		return -1;
+	for (i = 0; i < s->nfaults; i++)
+		if (in_object(&s->faults[i].at_addr, o))
+			pages[n++] = PAGE_DOWN(s->faults[i].addr);
+	qsort(pages, n, sizeof(*pages), cmp_u64);
+	for (i = 0; i < n; i++) {
+		if (!w || pages[i] - (w->end - REPORT_PAGE_SIZE) >
+			  CLUSTER_GAP * REPORT_PAGE_SIZE) {
+			w = add_row(h, cap);
+			if (!w)
+				break;
+			w->obj = o;
+			w->map = REPORT_NONE;
+			w->start = pages[i];
+			w->sized = true;
+		}
+		w->end = pages[i] + REPORT_PAGE_SIZE;
+	}
+	free(pages);
+	return i < n ? -1 : 0;
+}
+
 static int make_rows(struct heat *h)
 {
 	const struct report_session *s = h->s;
-	size_t o, m, n = 0;
+	size_t o, m, cap = 0;
+	struct row *w;
 
-	for (o = 0; o < s->nobjects; o++)
-		n += s->objects[o].nmaps;
-	h->rows = calloc(n ? n : 1, sizeof(*h->rows));
 	h->row_of = calloc(s->nfaults ? s->nfaults : 1, sizeof(*h->row_of));
-	if (!h->rows || !h->row_of)
+	if (!h->row_of)
 		return -1;
 	for (o = 0; o < s->nobjects; o++) {
+		if (!s->objects[o].nmaps && add_unmapped_rows(h, o, &cap))
+			return -1;
 		for (m = 0; m < s->objects[o].nmaps; m++) {
 			const struct report_mapping *mp = &s->objects[o].maps[m];
-			struct row *w = &h->rows[h->nrows++];
 
+			w = add_row(h, &cap);
+			if (!w)
+				return -1;
 			w->obj = o;
 			w->map = m;
 			w->start = PAGE_DOWN(mp->start);
@@ -357,7 +425,7 @@ static void put_title_block(FILE *f, const struct heat *h, double y)
 
 	fputs("<text x=\"16\" y=\"", f);
 	fprintf(f, "%.1f\" class=\"title\">", y + 14);
-	viz_xml_str(f, s->comm ? s->comm : "?");
+	viz_xml_str(f, viz_session_name(s));
 	fprintf(f, " (session %lu", s->id);
 	if (s->has_pid)
 		fprintf(f, ", pid %ld", s->pid);
@@ -424,7 +492,7 @@ static void put_legend(FILE *f, const struct heat *h, double y)
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">cache miss (page read from disk)</text>\n",
 		x + 11, y + 9);
 	x += 37 * CHAR_W;
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"note\">one cell = one 4 KiB page; a row of more than %d pages: k pages/cell, as it says</text>\n",
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"note\">one cell = one 4 KiB page; k/cell: k pages a cell (rows of more than %d pages)</text>\n",
 		x, y + 9, SVG_MAX_CELLS);
 }
 
@@ -448,24 +516,27 @@ static void put_axis(FILE *f, const struct layout *l, double y)
 static void row_what(const struct report_session *s, const struct row *w,
 		     char *buf, size_t len)
 {
-	const struct report_mapping *mp = &s->objects[w->obj].maps[w->map];
+	const struct report_mapping *mp;
 	const char *seg = NULL;
 
+	buf[0] = 0;
+	if (w->map == REPORT_NONE)
+		return;
+	mp = &s->objects[w->obj].maps[w->map];
 	if (mp->event < s->nevents)
 		seg = viz_field(&s->events[mp->event], "seg");
 	if (seg && strcmp(seg, "-1"))
 		snprintf(buf, len, "seg %s", seg);
 	else if (mp->has_off && s->objects[w->obj].path)
 		snprintf(buf, len, "+0x%" PRIx64, mp->off);
-	else
-		buf[0] = 0;
 }
 
 static void put_row_labels(FILE *f, const struct layout *l,
 			   const struct heat *h, const struct row *w, double y)
 {
 	const struct report_object *o = &h->s->objects[w->obj];
-	const struct report_mapping *mp = &o->maps[w->map];
+	const struct report_mapping *mp = w->map == REPORT_NONE ? NULL :
+					  &o->maps[w->map];
 	uint64_t pages = (w->end - w->start) / REPORT_PAGE_SIZE;
 	char buf[64];
 
@@ -475,8 +546,8 @@ static void put_row_labels(FILE *f, const struct layout *l,
 	row_what(h->s, w, buf, sizeof(buf));
 	if (buf[0])
 		put_text(f, MARGIN + l->name_w, y + 9, "class=\"note\"", buf);
-	put_text(f, l->grid_x - 5 * CHAR_W, y + 9, NULL,
-		 mp->prot[0] ? mp->prot : "?");
+	if (mp && mp->prot[0])
+		put_text(f, l->grid_x - 5 * CHAR_W, y + 9, NULL, mp->prot);
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"note\">0x%" PRIx64 "-0x%" PRIx64 " %" PRIu64 " page%s",
 		l->grid_x + w->ncells * CELL_PITCH + 6, y + 9, w->start, w->end,
 		pages, pages == 1 ? "" : "s");
@@ -484,7 +555,9 @@ static void put_row_labels(FILE *f, const struct layout *l,
 		fprintf(f, ", %" PRIu64 "/cell", w->per_cell);
 	if (!w->sized)
 		fputs(", size unknown: the pages faulted", f);
-	if (mp->end_event != REPORT_NONE)
+	if (!mp)
+		fputs(", no mapping event: the pages faulted", f);
+	else if (mp->end_event != REPORT_NONE)
 		fputs(", unmapped later", f);
 	fputs("</text>\n", f);
 }
@@ -535,8 +608,8 @@ static void put_row(FILE *f, const struct layout *l, const struct heat *h,
 {
 	size_t k;
 
-	fprintf(f, "<g class=\"row\" id=\"s%lu-o%zu-m%zu\">\n", h->s->id,
-		w->obj, w->map);
+	fprintf(f, "<g class=\"row\" id=\"s%lu-r%zu\">\n", h->s->id,
+		(size_t)(w - h->rows));
 	put_row_labels(f, l, h, w, y);
 	for (k = 0; k < w->ncells; k++) {
 		const struct cell *cl = &w->cells[k];

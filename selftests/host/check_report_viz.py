@@ -7,9 +7,10 @@
 #   check_report_viz.py perfetto FILE.json FACTS.json
 #   check_report_viz.py svg FILE.svg FACTS.json
 #
-# FACTS.json is what the model holds (report_viz_test writes it): per
+# FACTS.json is what the model holds: report_viz_test's facts (per
 # session its id, pid, start_us, load steps, faults, mm count and
-# mappings.  Prints one "ok - ..." or "not ok - ..." line per check and
+# mappings), or bft report --format json of the same trace (schema
+# bft-report/1), which is turned into the same facts.  Prints one "ok - ..." or "not ok - ..." line per check and
 # exits 1 if any failed.
 
 import json
@@ -18,6 +19,7 @@ import xml.etree.ElementTree as ET
 
 PAGE = 4096
 MAX_CELLS = 128
+CLUSTER_GAP = 64
 SVG = '{http://www.w3.org/2000/svg}'
 FAILED = 0
 UNTOUCHED = '#e4e4e4'
@@ -131,15 +133,15 @@ def check_session_perfetto(evs, s):
     bad = []
     for e, f in zip(inst, s['faults']):
         a = e.get('args', {})
-        want_ts = s['start_us'] + us(f['since_ns'])
+        want_ts = s['start_us'] + f['rel_us'] - us(f['lat_ns'])
         if (any(k not in a for k in FAULT_ARGS) or e['s'] != 't' or
                 e['tid'] != f['tid'] or not near(e['ts'], want_ts) or
                 a['addr'] != hex(f['addr']) or a['result'] != f['result'] or
                 a['cache'] != f['cache'] or e['name'] != fault_class(f) or
                 e['cat'] != 'fault.' + f['result']):
             bad.append((e, f))
-    check('perfetto: session %d: each fault instant at its since=, with'
-          ' its name, category and args' % sid, not bad, bad[:2])
+    check('perfetto: session %d: each fault instant at its entry (line'
+          ' less lat=), with its name, category and args' % sid, not bad, bad[:2])
 
     for name, want in (('major faults', sum(f['result'] == 'major'
                                             for f in s['faults'])),
@@ -187,10 +189,27 @@ def page_up(a):
     return page_down(a + PAGE - 1)
 
 
+def unmapped_rows(s, obj):
+    """The rows of an object without mappings: runs of faulted pages."""
+    pages = sorted({page_down(f['addr']) for f in s['faults']
+                    if f['object'] == obj})
+    runs = []
+    for p in pages:
+        if runs and p - runs[-1][1] <= CLUSTER_GAP * PAGE:
+            runs[-1][1] = p + PAGE
+        else:
+            runs.append([p, p + PAGE])
+    return [{'object': obj, 'start': a, 'end': b} for a, b in runs]
+
+
 def expected_rows(s):
     """(start, end, per_cell, ncells, object) of each mapping's row."""
     rows = []
-    for m in s['maps']:
+    maps = []
+    for o in range(s['objects']):
+        om = [m for m in s['maps'] if m['object'] == o]
+        maps += om if om else unmapped_rows(s, o)
+    for m in maps:
         start, end = page_down(m['start']), page_up(m['end'])
         if end <= start:
             pages = [page_down(f['addr']) for f in s['faults']
@@ -222,7 +241,8 @@ def check_session_svg(root, s):
         return
     rows = [e for e in g[0].iter(SVG + 'g') if e.get('class') == 'row']
     want = expected_rows(s)
-    check('svg: session %d: one row per mapping (%d)' % (sid, len(want)),
+    check('svg: session %d: one row per mapping, or run of pages of an'
+          ' object without mappings (%d)' % (sid, len(want)),
           len(rows) == len(want), len(rows))
     got_cells = [len([c for c in r if c.get('class') == 'cell'])
                  for r in rows]
@@ -292,6 +312,33 @@ def check_svg(path, facts):
         check_session_svg(root, s)
 
 
+def from_model(model):
+    """bft report --format json (bft-report/1) as facts."""
+    def num(v):
+        return int(v, 16) if isinstance(v, str) else v
+    out = []
+    for s in model['sessions']:
+        objs = s['objects']
+        out.append({
+            'id': s['id'], 'pid': s['pid'], 'start_us': s['start_us'],
+            'steps': [{'name': st['name'], 'rel_us': st['rel_us'],
+                       'tid': st['tid']} for st in s['steps']],
+            'faults': [{'tid': f['tid'], 'rel_us': f['rel_us'],
+                        'lat_ns': f['lat_ns'], 'since_ns': f['since_ns'],
+                        'addr': num(f['addr']), 'result': f['result'],
+                        'cache': f['cache'], 'first_touch': f['first_touch'],
+                        'object': (-1 if f['at_addr']['object'] is None
+                                   else f['at_addr']['object'])}
+                       for f in s['faults']],
+            'mm': len(s['mm']),
+            'objects': len(objs),
+            'maps': [{'object': i, 'start': num(m['start']),
+                      'end': num(m['end'])}
+                     for i, o in enumerate(objs) for m in o['mappings']],
+        })
+    return {'sessions': out}
+
+
 def main():
     if len(sys.argv) != 4 or sys.argv[1] not in ('perfetto', 'svg'):
         print(__doc__ or 'usage: check_report_viz.py perfetto|svg FILE FACTS',
@@ -299,6 +346,8 @@ def main():
         return 2
     with open(sys.argv[3]) as f:
         facts = json.load(f)
+    if facts.get('schema') == 'bft-report/1':
+        facts = from_model(facts)
     if sys.argv[1] == 'perfetto':
         check_perfetto(sys.argv[2], facts)
     else:

@@ -200,7 +200,7 @@ static void fault(int tid, uint64_t since_ns, uint64_t addr, uint64_t ip,
 
 static void session_hello(struct report_session *s)
 {
-	size_t exe, interp, libc, heap, stack, vdso, anon, i;
+	size_t exe, interp, libc, libm, heap, stack, vdso, anon, i;
 
 	S = s;
 	s->id = 1;
@@ -288,6 +288,14 @@ static void session_hello(struct report_session *s)
 	/* one fault in no object */
 	fault(4242, 660000, 0x10000, 0x555555555300, RRES_MINOR,
 	      RCACHE_NONE, REPORT_NONE, REPORT_NONE, NULL, NULL);
+	/* a library with no mmap event: two runs of pages, 100 pages apart */
+	libm = object(ROBJ_LIB, "lib", NULL, "libm.so.6");
+	fault(4242, 661000, 0x7ffff7a00010, 0x555555555300, RRES_MINOR,
+	      RCACHE_NONE, libm, REPORT_NONE, "cos", ".text");
+	fault(4242, 662000, 0x7ffff7a03010, 0x555555555300, RRES_MINOR,
+	      RCACHE_NONE, libm, REPORT_NONE, "sin", ".text");
+	fault(4242, 663000, 0x7ffff7a67010, 0x555555555300, RRES_MINOR,
+	      RCACHE_NONE, libm, REPORT_NONE, NULL, ".rodata");
 	ev(REV_PROCESS, "fork", 4242, 1234500700, "child=4250");
 	fault(4250, 700000, 0x7ffd2a1c3ff0, 0x555555555400, RRES_MINOR,
 	      RCACHE_NONE, stack, 0, NULL, NULL);
@@ -331,16 +339,19 @@ static void facts(FILE *f, const struct report *r)
 		for (k = 0; k < s->nfaults; k++) {
 			const struct report_fault *ft = &s->faults[k];
 
-			fprintf(f, "%s{\"tid\":%d,\"since_ns\":%" PRIu64 ",\"addr\":%" PRIu64
+			fprintf(f, "%s{\"tid\":%d,\"rel_us\":%" PRIu64 ",\"lat_ns\":%" PRIu64
+				",\"since_ns\":%" PRIu64 ",\"addr\":%" PRIu64
 				",\"result\":\"%s\",\"cache\":\"%s\",\"first_touch\":%s,\"object\":%ld}",
-				k ? "," : "", ft->tid, ft->since_ns, ft->addr,
+				k ? "," : "", ft->tid, ft->rel_us, ft->lat_ns,
+				ft->since_ns, ft->addr,
 				ft->result_name, ft->cache_name,
 				ft->first_touch ? "true" : "false",
 				ft->at_addr.object == REPORT_NONE ? -1L :
 				(long)ft->at_addr.object);
 		}
 		fputs("],\"mm\":", f);
-		fprintf(f, "%zu,\"events\":%zu,\"maps\":[", s->nmm, s->nevents);
+		fprintf(f, "%zu,\"events\":%zu,\"objects\":%zu,\"maps\":[",
+			s->nmm, s->nevents, s->nobjects);
 		for (k = 0; k < s->nobjects; k++)
 			for (m = 0; m < s->objects[k].nmaps; m++)
 				fprintf(f, "%s{\"object\":%zu,\"start\":%" PRIu64 ",\"end\":%" PRIu64 "}",
