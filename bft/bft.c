@@ -1102,7 +1102,8 @@ static const struct cmd cmds[] = {
 		.name		= "run",
 		.synopsis	= "[-o FILE] [--trace-out FILE] [--label TEXT] "
 				  "[--no-load-events] [--no-fault-events] "
-				  "[--raw] [--summary-only] [--] PROG [ARGS...]",
+				  "[--raw] [--summary-only] [--report FORMAT] "
+				  "[--] PROG [ARGS...]",
 		.summary	=
 "Run PROG, found in $PATH like a shell does, where it is: the file is\n"
 "neither copied nor read before the exec, and binfmt_trace loads it in\n"
@@ -1120,7 +1121,8 @@ static const struct cmd cmds[] = {
 "-o, --output FILE writes the report to FILE instead of stdout, which\n"
 "stays PROG's.  The report ends with PROG's own rusage fault counts.\n"
 "--label, --no-load-events and --no-fault-events are those of bft wrap\n"
-"(a wrapped PROG keeps its own).\n"
+"(a wrapped PROG keeps its own).  --report FORMAT writes bft report's\n"
+"output in FORMAT (text, json, csv, perfetto, svg) instead.\n"
 "Needs root, debugfs and the module.  Each event goes to one reader of\n"
 "trace_pipe only: run one bft run or bft trace at a time.\n"
 "Exit status: PROG's; 128+N if signal N killed it; 126 if it cannot be\n"

@@ -987,7 +987,7 @@ else
 fi
 man_text=$(groff -man -Tascii -P-c -P-u -P-b "$SRC/bft.1" 2>/dev/null)
 missing=
-for opt in $(for c in run trace summarize wrap unwrap info; do
+for opt in $(for c in run trace summarize report wrap unwrap info; do
 		"$BFT" help "$c" | head -n 1; done |
 	     grep -oE -- '-(-[a-z][a-z-]*|[a-zA-Z])\b' | sort -u); do
 	[[ $man_text == *"$opt"* ]] || missing="$missing $opt"
