@@ -447,7 +447,8 @@ static void put_title_block(FILE *f, const struct heat *h, double y)
 	else
 		fputs("; no load_end", f);
 	if (h->unplaced)
-		fprintf(f, "; %lu faults in no mapping (not shown)", h->unplaced);
+		fprintf(f, "; %lu fault%s in no mapping (not shown)",
+			h->unplaced, h->unplaced == 1 ? "" : "s");
 	fputs("</text>\n", f);
 }
 
