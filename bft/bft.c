@@ -1177,8 +1177,11 @@ static const struct cmd cmds[] = {
 "DIR/usr/lib/debug.  --format text (default): load steps, faults by\n"
 "object, section and symbol with major faults first, first-touch order\n"
 "of pages, what a warm run would save; json: schema bft-report/1\n"
-"(docs/report-format.md); csv: one row per event; perfetto, svg: a\n"
-"timeline.  -o writes FILE instead of stdout.  Exit status 2 on usage\n"
+"(docs/report-format.md); csv: one row per event; perfetto: Chrome\n"
+"trace-event JSON for the Perfetto UI or chrome://tracing (exec and\n"
+"load step slices, fault and mm instants, counters); svg: a heat map\n"
+"of each mapping's pages by first-touch time, major faults and cache\n"
+"misses marked.  -o writes FILE instead of stdout.  Exit status 2 on usage\n"
 "errors, a trace line that is not an event, a known event that lacks a\n"
 "field, a session not in TRACE, or an ELF file elfutils cannot read;\n"
 "1 if TRACE cannot be read or FILE written.",

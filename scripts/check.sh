@@ -65,6 +65,9 @@ check_host() {
 	passed=$((passed + p))
 	failed=$((failed + f))
 	[ "$f" = 0 ] || sed -n '/^not ok/,/^ok/p' "$out" | head -n 40 | sed 's/^/#   /'
+	# bft report's perfetto and svg writers
+	bash "$top/selftests/host/test_report_viz.sh" >"$log/host-viz.log" 2>&1
+	forward_tap "host: report viz" "$log/host-viz.log"
 }
 
 # check_report_with NAME BFT: selftests/host/test_report.sh with BFT.

@@ -46,7 +46,7 @@ build() {
 		-ldw -lelf &&
 	clang "${cflags[@]}" -o "$out/fuzz_report" \
 		"$top/selftests/fuzz/fuzz_report.c" \
-		"$top"/bft/{report_model,report_attr,report_text,report_data,report_stack,trace_parse}.c \
+		"$top"/bft/{report_model,report_attr,report_text,report_data,report_perfetto,report_svg,report_stack,trace_parse}.c \
 		-ldw -lelf
 }
 

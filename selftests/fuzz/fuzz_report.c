@@ -2,8 +2,9 @@
 /*
  * fuzz_report - libFuzzer harness for bft report's trace reader: the
  * input is a trace (lines); every session in it is built into the model
- * (report_model.c) and written as text, JSON and CSV to /dev/null.  No
- * ELF file is read (the paths of a fuzzed trace name nothing here).
+ * (report_model.c) and written as text, JSON, CSV, perfetto and SVG to
+ * /dev/null.  No ELF file is read (the paths of a fuzzed trace name
+ * nothing here).
  *
  * Properties: building never crashes; a model built has as many events
  * as lines of its session, faults and steps that index their events,
@@ -88,6 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	report_write_text(null_out, &r);
 	report_write_json(null_out, &r);
 	report_write_csv(null_out, &r);
+	report_write_perfetto(null_out, &r);
+	report_write_svg(null_out, &r);
 	report_free(&r);
 	free(text);
 	return 0;
