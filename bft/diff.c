@@ -73,6 +73,7 @@ struct diff {
 	const char	*prog;		/* as typed */
 	char		**argv;
 	char		*path;		/* PROG found in $PATH */
+	char		*real;		/* its realpath(), as maps show it */
 	const char	*against;	/* --against FILE */
 	bool		keep;
 	const char	*keep_dir;	/* --keep=DIR */
@@ -582,12 +583,12 @@ static void normalize_against(const struct diff *d, const struct lines *stock,
 	char *line;
 
 	for (i = 0; i < stock->n && !want; i++)
-		want = maps_dev_of(stock->v[i], d->path);
+		want = maps_dev_of(stock->v[i], d->real);
 	if (!want)
 		return;
 	want_len = strchr(want, '/') - want;
 	for (i = 0; i < l->n; i++) {
-		at = maps_dev_of(l->v[i], d->path);
+		at = maps_dev_of(l->v[i], d->real);
 		if (!at)
 			continue;
 		if (asprintf(&line, "%.*s%.*s%s", (int)(at - l->v[i]), l->v[i],
@@ -859,6 +860,9 @@ static int find_programs(struct diff *d)
 	why = d->against ? not_runnable(d->against) : NULL;
 	if (why)
 		return cannot("--against %s: %s", d->against, why);
+	d->real = realpath(d->path, NULL);
+	if (!d->real)
+		return cannot("%s: %s", d->path, strerror(errno));
 	return EXIT_OK;
 }
 
@@ -971,5 +975,6 @@ int cmd_diff(const struct cmd *cmd, int argc, char **argv)
 	for (i = 0; i < 2; i++)
 		free((char *)d.runs[i].exec_step);
 	free(d.path);
+	free(d.real);
 	return ret;
 }
