@@ -1038,7 +1038,8 @@ static void usage_all(FILE *f)
 	fprintf(f, "\nRun 'bft COMMAND --help' for details.\n"
 		   "Exit status: 0 success, 1 I/O error, "
 		   "2 usage error or bad input;\n"
-		   "bft run exits with the status of the program it ran.\n"
+		   "bft run exits with the status of the program it ran;\n"
+		   "bft diff 0 identical, 1 different, 2 cannot compare.\n"
 		   "BFT_DEBUGFS: where debugfs is mounted "
 		   "(default " DEBUGFS_DEFAULT ").\n");
 }
@@ -1186,6 +1187,30 @@ static const struct cmd cmds[] = {
 "field, a session not in TRACE, or an ELF file elfutils cannot read;\n"
 "1 if TRACE cannot be read or FILE written.",
 		.run		= cmd_report,
+	},
+	{
+		.name		= "diff",
+		.synopsis	= "[--keep[=DIR]] [--against FILE] [--] PROG [ARGS...]",
+		.summary	=
+"Run PROG twice, found in $PATH like a shell does, with ARGS and bft's\n"
+"environment, stdin /dev/null and ASLR off (ADDR_NO_RANDOMIZE): loaded\n"
+"by the kernel's own ELF loader, then by binfmt_trace in place\n"
+"(trace_next_exec, load events only).  Compare the exit status (or\n"
+"signal), stdout, stderr, and /proc/PID/maps and the auxv as they are\n"
+"at the new program's first instruction (a ptrace stop after the exec).\n"
+"The 16 bytes at AT_RANDOM differ from run to run and are masked;\n"
+"output is compared as it is, so compare deterministic programs.\n"
+"Prints 'PART: same', or 'PART: differ' and the differing lines\n"
+"(- stock, + binfmt_trace), then a verdict line.  binfmt_trace's run\n"
+"must have a session in the sessions file, and the stock run none.\n"
+"--keep keeps both runs' files (status, stdout, stderr, maps, auxv\n"
+"decoded) in DIR/stock and DIR/bft, or without DIR in a new directory\n"
+"in $TMPDIR (default /tmp), and says where.  --against FILE, a test\n"
+"hook, has binfmt_trace load FILE instead, bound over PROG's path in a\n"
+"mount namespace of the run's own; its maps lines get PROG's device\n"
+"and inode.  Needs root, debugfs, the module and recording on.\n"
+"Exit status: 0 identical, 1 different, 2 usage error or cannot run.",
+		.run		= cmd_diff,
 	},
 	{
 		.name		= "help",

@@ -107,7 +107,7 @@ static bool is_executable_file(const char *path)
  * first executable regular file of that name in $PATH.  Returns a
  * malloc'ed path, or NULL with errno set.
  */
-static char *find_program(const char *prog)
+char *find_program(const char *prog)
 {
 	const char *path = getenv("PATH"), *dir, *end;
 	int err = ENOENT;
