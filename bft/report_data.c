@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "report_model.h"
+#include "report_stack.h"
 
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
@@ -250,6 +251,65 @@ static void json_totals(FILE *f, const struct report_totals *t)
 	fputs("]", f);						\
 } while (0)
 
+/* {"addr": "0x...", "at": attr} of an entry point. */
+static void json_point(FILE *f, const struct report_session *s,
+		       const struct report_attr *a)
+{
+	fputs("{\"addr\":", f);
+	json_hex(f, a->addr);
+	fputs(",\"at\":", f);
+	json_attr(f, s, a);
+	fputc('}', f);
+}
+
+/* "start": where execution starts, null without load_entry. */
+static void json_start(FILE *f, const struct report_session *s)
+{
+	fputs(",\n  \"start\":", f);
+	if (!s->has_entry) {
+		fputs("null", f);
+		return;
+	}
+	fputs("{\"entry\":", f);
+	json_point(f, s, &s->entry_at);
+	fputs(",\"exe_entry\":", f);
+	json_point(f, s, &s->exe_entry_at);
+	fputs(",\"main\":", f);
+	if (s->main_at.state == RATTR_NONE)
+		fputs("null", f);
+	else
+		json_point(f, s, &s->main_at);
+	fputc('}', f);
+}
+
+/* "stack": the initial stack's layout (report_stack.h), or null. */
+static void json_stack(FILE *f, const struct report_session *s)
+{
+	static const char *const keys[] = {
+		"stack_top", "strings", "execfn", "platform", "random",
+		"auxv_end", "auxv", "envp", "argv", "sp",
+	};
+	struct report_stack st;
+	uint64_t v[sizeof(keys) / sizeof(keys[0])];
+	size_t i;
+
+	fputs(",\n  \"stack\":", f);
+	if (report_stack_layout(s, &st)) {
+		fputs("null", f);
+		return;
+	}
+	v[0] = st.stack_top; v[1] = st.strings; v[2] = st.execfn;
+	v[3] = st.platform; v[4] = st.random; v[5] = st.auxv_end;
+	v[6] = st.auxv; v[7] = st.envp; v[8] = st.argv; v[9] = st.sp;
+	fprintf(f, "{\"argc\":%" PRIu64 ",\"envc\":%" PRIu64
+		",\"auxv_pairs\":%" PRIu64, st.argc, st.envc, st.auxv_pairs);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		fprintf(f, ",\"%s\":", keys[i]);
+		json_opt_hex(f, v[i] != 0, v[i]);
+	}
+	fputc('}', f);
+}
+
 static void json_session(FILE *f, const struct report_session *s)
 {
 	fprintf(f, "{\"id\":%lu,\"pid\":", s->id);
@@ -273,6 +333,8 @@ static void json_session(FILE *f, const struct report_session *s)
 	else
 		fputs("null", f);
 	fprintf(f, ",\"events\":%zu", s->nevents);
+	json_start(f, s);
+	json_stack(f, s);
 	JSON_ARRAY(f, "steps", s->nsteps, json_step(f, s, &s->steps[i_]));
 	JSON_ARRAY(f, "objects", s->nobjects, json_object(f, &s->objects[i_]));
 	JSON_ARRAY(f, "mm", s->nmm, json_mm(f, &s->mm[i_]));

@@ -166,6 +166,15 @@ attr_check "hello: the write to the exe's .dynamic (DT_DEBUG) is ld.so's dl_main
 	'[at(x, "ip").split("+")[0] for x in f if x["access"] == "write" and x["obj"] == "exe" and x["mode"] == "user"] == ["ld-linux-x86-64.so.2:.text:dl_main"]'
 attr_check "hello: the kernel's padzero write is the exe's .bss, no ip" hello \
 	'[(x["at_addr"]["section"], x["ip"]) for x in f if x["mode"] == "kernel" and x["obj"] == "exe"] == [(".bss", None)]'
+# Where execution starts and the initial stack, from the load events.
+attr_check "hello: first instruction is ld.so's _start, AT_ENTRY the exe's _start, main found" hello \
+	'[(p["at"]["object_name"], p["at"]["section"], p["at"]["symbol"], p["at"]["sym_off"]) for p in (s["start"]["entry"], s["start"]["exe_entry"], s["start"]["main"])] == [("ld-linux-x86-64.so.2", ".text", "_start", "0x0"), ("hello-dynamic", ".text", "_start", "0x0"), ("hello-dynamic", ".text", "main", "0x0")]'
+attr_check "touch: static, entry = AT_ENTRY = _start, main in the exe" touch \
+	's["start"]["entry"]["addr"] == s["start"]["exe_entry"]["addr"] == [x["fields"]["entry"] for x in s["steps"] if x["name"] == "load_start"][0] and s["start"]["main"]["at"]["symbol"] == "main"'
+attr_check "hello: the stack's addresses from the trace nest as exec lays them out" hello \
+	'(lambda n: n("sp") % 16 == 0 and n("sp") < n("random") < n("platform") < n("strings") < n("execfn") < n("stack_top"))(lambda key: int(s["stack"][key], 16))'
+attr_check "hello: the stack's sp, argc and auxv count are the trace's own" hello \
+	'[x["fields"]["sp"] for x in s["steps"] if x["name"] == "load_entry"] == [s["stack"]["sp"]] and s["stack"]["auxv_pairs"] == sum(x["name"] == "load_auxv" for x in s["steps"]) == 23 and s["stack"]["argc"] == 1'
 attr_check "hello: libc without mmap events: named, 'no path', file offset from off=" hello \
 	'all(x["at_addr"]["state"] == "no file" and x["at_addr"]["file_off"] for x in f if x["obj"] == "lib") and [y["symbols"] for y in o if y["kind"] == "lib"] == ["no path"]'
 
