@@ -1038,7 +1038,8 @@ static void usage_all(FILE *f)
 	fprintf(f, "\nRun 'bft COMMAND --help' for details.\n"
 		   "Exit status: 0 success, 1 I/O error, "
 		   "2 usage error or bad input;\n"
-		   "bft run exits with the status of the program it ran.\n"
+		   "bft run exits with the status of the program it ran;\n"
+		   "bft diff 0 identical, 1 different, 2 cannot compare.\n"
 		   "BFT_DEBUGFS: where debugfs is mounted "
 		   "(default " DEBUGFS_DEFAULT ").\n");
 }
@@ -1102,7 +1103,8 @@ static const struct cmd cmds[] = {
 		.name		= "run",
 		.synopsis	= "[-o FILE] [--trace-out FILE] [--label TEXT] "
 				  "[--no-load-events] [--no-fault-events] "
-				  "[--raw] [--summary-only] [--] PROG [ARGS...]",
+				  "[--raw] [--summary-only] [--report FORMAT] "
+				  "[--] PROG [ARGS...]",
 		.summary	=
 "Run PROG, found in $PATH like a shell does, where it is: the file is\n"
 "neither copied nor read before the exec, and binfmt_trace loads it in\n"
@@ -1120,7 +1122,8 @@ static const struct cmd cmds[] = {
 "-o, --output FILE writes the report to FILE instead of stdout, which\n"
 "stays PROG's.  The report ends with PROG's own rusage fault counts.\n"
 "--label, --no-load-events and --no-fault-events are those of bft wrap\n"
-"(a wrapped PROG keeps its own).\n"
+"(a wrapped PROG keeps its own).  --report FORMAT writes bft report's\n"
+"output in FORMAT (text, json, csv, perfetto, svg) instead.\n"
 "Needs root, debugfs and the module.  Each event goes to one reader of\n"
 "trace_pipe only: run one bft run or bft trace at a time.\n"
 "Exit status: PROG's; 128+N if signal N killed it; 126 if it cannot be\n"
@@ -1156,6 +1159,58 @@ static const struct cmd cmds[] = {
 "it they are 'unknown'.  --raw and --summary-only are those of bft run.\n"
 "Exit status 2 if no session matches.",
 		.run		= cmd_summarize,
+	},
+	{
+		.name		= "report",
+		.synopsis	= "[-f|--format text|json|csv|perfetto|svg] "
+				  "[-o FILE] [--session N] [--root DIR] TRACE",
+		.summary	=
+"Read TRACE, a file of raw trace lines as bft summarize reads them (- is\n"
+"stdin), and report each session (or session N): its load steps, its\n"
+"objects (exe, interp, the libraries of its mmap events, vdso, heap,\n"
+"stack, anon) and its page faults, each attributed to object, section\n"
+"and symbol + offset (and source line with debug info) for its address\n"
+"and its instruction pointer, read with elfutils from the files the\n"
+"trace names (.symtab, else separate debug info by build-id or\n"
+"debuglink, else .dynsym; 'no symbols' when none).  Bases come only\n"
+"from the trace's own events.  --root DIR looks the trace's paths up\n"
+"under DIR (a trace from another machine or a VM), debug files under\n"
+"DIR/usr/lib/debug.  --format text (default): load steps, faults by\n"
+"object, section and symbol with major faults first, first-touch order\n"
+"of pages, what a warm run would save; json: schema bft-report/1\n"
+"(docs/report-format.md); csv: one row per event; perfetto: Chrome\n"
+"trace-event JSON for the Perfetto UI or chrome://tracing (exec and\n"
+"load step slices, fault and mm instants, counters); svg: a heat map\n"
+"of each mapping's pages by first-touch time, major faults and cache\n"
+"misses marked.  -o writes FILE instead of stdout.  Exit status 2 on usage\n"
+"errors, a trace line that is not an event, a known event that lacks a\n"
+"field, a session not in TRACE, or an ELF file elfutils cannot read;\n"
+"1 if TRACE cannot be read or FILE written.",
+		.run		= cmd_report,
+	},
+	{
+		.name		= "diff",
+		.synopsis	= "[--keep[=DIR]] [--against FILE] [--] PROG [ARGS...]",
+		.summary	=
+"Run PROG twice, found in $PATH like a shell does, with ARGS and bft's\n"
+"environment, stdin /dev/null and ASLR off (ADDR_NO_RANDOMIZE): loaded\n"
+"by the kernel's own ELF loader, then by binfmt_trace in place\n"
+"(trace_next_exec, load events only).  Compare the exit status (or\n"
+"signal), stdout, stderr, and /proc/PID/maps and the auxv as they are\n"
+"at the new program's first instruction (a ptrace stop after the exec).\n"
+"The 16 bytes at AT_RANDOM differ from run to run and are masked;\n"
+"output is compared as it is, so compare deterministic programs.\n"
+"Prints 'PART: same', or 'PART: differ' and the differing lines\n"
+"(- stock, + binfmt_trace), then a verdict line.  binfmt_trace's run\n"
+"must have a session in the sessions file, and the stock run none.\n"
+"--keep keeps both runs' files (status, stdout, stderr, maps, auxv\n"
+"decoded) in DIR/stock and DIR/bft, or without DIR in a new directory\n"
+"in $TMPDIR (default /tmp), and says where.  --against FILE, a test\n"
+"hook, has binfmt_trace load FILE instead, bound over PROG's path in a\n"
+"mount namespace of the run's own; its maps lines get PROG's device\n"
+"and inode.  Needs root, debugfs, the module and recording on.\n"
+"Exit status: 0 identical, 1 different, 2 usage error or cannot run.",
+		.run		= cmd_diff,
 	},
 	{
 		.name		= "help",

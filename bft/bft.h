@@ -36,6 +36,10 @@ enum {
 	OPT_SESSION,
 	OPT_SESSIONS,
 	OPT_SUMMARY_ONLY,
+	OPT_ROOT,
+	OPT_REPORT,
+	OPT_KEEP,
+	OPT_AGAINST,
 };
 
 /* A whole file read into memory. */
@@ -102,9 +106,14 @@ int hdr_set_label(const struct cmd *cmd, struct hdr *h, const char *label);
 const char *check_elf_input(const struct blob *b);
 void wrap_image(const struct blob *elf, struct hdr *h, struct wrapped *w);
 
-/* run.c, trace_stream.c, summarize.c: the trace commands */
+/* run.c: PROG as execvp() finds it; malloc'ed, or NULL with errno set */
+char *find_program(const char *prog);
+
+/* run.c, trace_stream.c, summarize.c, diff.c: the trace commands */
 int cmd_run(const struct cmd *cmd, int argc, char **argv);
+int cmd_diff(const struct cmd *cmd, int argc, char **argv);
 int cmd_trace(const struct cmd *cmd, int argc, char **argv);
 int cmd_summarize(const struct cmd *cmd, int argc, char **argv);
+int cmd_report(const struct cmd *cmd, int argc, char **argv);
 
 #endif /* BFT_H */

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "bft.h"
+#include "report.h"
 #include "trace_dir.h"
 #include "trace_parse.h"
 #include "trace_report.h"
@@ -63,6 +64,7 @@ struct run {
 	FILE			*out;		/* the report: stdout or -o */
 	int			mark_fd;	/* trace_next_exec */
 	struct report_opts	report;
+	int			report_format;	/* --report, or -1 */
 	struct trace_dir	dir;
 
 	pid_t			child;
@@ -105,7 +107,7 @@ static bool is_executable_file(const char *path)
  * first executable regular file of that name in $PATH.  Returns a
  * malloc'ed path, or NULL with errno set.
  */
-static char *find_program(const char *prog)
+char *find_program(const char *prog)
 {
 	const char *path = getenv("PATH"), *dir, *end;
 	int err = ENOENT;
@@ -455,6 +457,22 @@ static void warn_incomplete(const struct run *r)
 			  trace_dir_buffer_kb(&r->dir));
 }
 
+/* --report FORMAT: bft report's output for the session, to -o or stdout. */
+static int model_report(struct run *r)
+{
+	struct report rep = { .trace_path = "-" };
+	int ret;
+
+	ret = report_build(&rep, r->lines.lines, NULL, r->lines.n,
+			   &r->session, 1, "run");
+	if (!ret)
+		ret = report_write(&rep, r->report_format, NULL, r->out);
+	report_free(&rep);
+	if (!ret)
+		warn_incomplete(r);
+	return ret;
+}
+
 static int report(struct run *r)
 {
 	char status[128], *header;
@@ -469,6 +487,8 @@ static int report(struct run *r)
 		return EXIT_OK;
 	}
 	read_session_counts(r);
+	if (r->report_format >= 0)
+		return model_report(r);
 	if (asprintf(&header, "== bft run %s: pid %d, session %lu, %s",
 		     r->prog, (int)r->child, r->session, status) < 0)
 		return io_error("<memory>", "cannot allocate");
@@ -509,11 +529,13 @@ static int parse_run_args(const struct cmd *cmd, int argc, char **argv,
 		{ "no-fault-events",	no_argument,		NULL, OPT_NO_FAULT },
 		{ "raw",		no_argument,		NULL, OPT_RAW },
 		{ "summary-only",	no_argument,		NULL, OPT_SUMMARY_ONLY },
+		{ "report",		required_argument,	NULL, OPT_REPORT },
 		{ "help",		no_argument,		NULL, OPT_HELP },
 		{ }
 	};
 	int c, ret = EXIT_OK;
 
+	r->report_format = -1;
 	hdr_init(&r->hdr);
 	while ((c = next_opt_from(cmd, argc, argv, "+:ho:", opts, &ret)) >= 0) {
 		switch (c) {
@@ -539,6 +561,13 @@ static int parse_run_args(const struct cmd *cmd, int argc, char **argv,
 			break;
 		case OPT_SUMMARY_ONLY:
 			r->report.summary_only = true;
+			break;
+		case OPT_REPORT:
+			r->report_format = report_format_find(optarg);
+			if (r->report_format < 0)
+				return usage_error(cmd, "unknown --report format "
+						   "'%s' (text, json, csv, "
+						   "perfetto, svg)", optarg);
 			break;
 		}
 	}

@@ -5,6 +5,8 @@
 # 'make setup'):
 #
 #   host     the bft tool's tests on the host
+#   report   bft report's golden tests on VM traces, with bft/bft and
+#            with an ASan/UBSan build
 #   style    checkpatch --strict on every module source file
 #   build    the module for 6.1 and 6.12 with W=1: no warning
 #   sparse   sparse (C=2) on both kernels: no warning
@@ -63,6 +65,39 @@ check_host() {
 	passed=$((passed + p))
 	failed=$((failed + f))
 	[ "$f" = 0 ] || sed -n '/^not ok/,/^ok/p' "$out" | head -n 40 | sed 's/^/#   /'
+	# bft report's perfetto and svg writers
+	bash "$top/selftests/host/test_report_viz.sh" >"$log/host-viz.log" 2>&1
+	forward_tap "host: report viz" "$log/host-viz.log"
+}
+
+# check_report_with NAME BFT: selftests/host/test_report.sh with BFT.
+check_report_with() {
+	local out=$log/$1.log line p f
+	bash "$top/selftests/host/test_report.sh" "$2" >"$out" 2>&1
+	grep -E '^(not )?ok ' "$out" | sed "s/^\(\(not \)\{0,1\}ok\) [0-9]* -\{0,1\} */\1 - $1: /"
+	line=$(grep -E '^report: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	if [ -z "$line" ]; then
+		result FAIL "$1: test_report.sh ran to its summary line" "$out"
+		return
+	fi
+	read -r p f < <(echo "$line" | sed 's/report: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/')
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+# bft report's tests, with bft/bft and with a build under ASan and UBSan
+# (linked dynamically: libdw has no static build for the sanitizers).
+check_report() {
+	local asan=$top/build/asan
+	check_report_with report "$top/bft/bft"
+	if ! make -s -C "$top/bft" O="$asan" STATIC= CC=clang \
+		CFLAGS="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" >"$log/report-asan-build.log" 2>&1; then
+		result FAIL "report-asan: bft builds with ASan and UBSan" "$log/report-asan-build.log"
+		return
+	fi
+	result OK "report-asan: bft builds with ASan and UBSan"
+	ASAN_OPTIONS=detect_leaks=1 check_report_with report-asan "$asan/bft"
 }
 
 # compat.h is the one place that compares kernel versions, which an
@@ -203,6 +238,7 @@ check_packaging() {
 main() {
 	local k
 	check_host
+	check_report
 	check_fuzz
 	check_style
 	for k in "${kernels[@]}"; do check_build "$k"; done

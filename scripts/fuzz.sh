@@ -8,6 +8,8 @@
 #                program headers, built for user space as it is
 #   bft_wrapped  bft's readers of wrapped files and ELF headers (info,
 #                unwrap, wrap), and the wrap/decode round trip
+#   report       bft report's trace reader and model builder, and its
+#                text, JSON and CSV writers (seeds: the report fixtures)
 #
 # Seed corpus: real binaries (the test programs, busybox, /bin/true), each
 # also wrapped, and the hostile corpus of test_hostile.  Each harness first
@@ -39,7 +41,13 @@ build() {
 		"$top/selftests/fuzz/fuzz_elf_check.c" "$top/elf_check.c" &&
 	clang "${cflags[@]}" -o "$out/fuzz_bft_wrapped" \
 		"$top/selftests/fuzz/fuzz_bft_wrapped.c" \
-		"$top"/bft/{run,trace_stream,summarize,trace_report,trace_parse,trace_dir}.c
+		"$top"/bft/{run,trace_stream,summarize,trace_report,trace_parse,trace_dir}.c \
+		"$top"/bft/{report,report_model,report_attr,report_text,report_data,report_perfetto,report_svg,report_stack}.c \
+		-ldw -lelf &&
+	clang "${cflags[@]}" -o "$out/fuzz_report" \
+		"$top/selftests/fuzz/fuzz_report.c" \
+		"$top"/bft/{report_model,report_attr,report_text,report_data,report_perfetto,report_svg,report_stack,trace_parse}.c \
+		-ldw -lelf
 }
 
 # The seeds: real binaries, their wrapped forms, the hostile corpus.
@@ -55,6 +63,8 @@ seed() {
 		"$out/bft" wrap --force "$f" "$seeds/$(basename "$f").bft" >/dev/null
 	done
 	cp "$st"/hostile/*.elf "$seeds/"
+	mkdir -p "$out/seeds-report"
+	cp "$top"/selftests/fixtures/report/*.trace "$out/seeds-report/"
 }
 
 run_harness() {
@@ -68,7 +78,7 @@ run_harness() {
 		return
 	}
 	(cd "$out" && "./fuzz_$name" -runs="$n" -max_len=65536 \
-		-close_fd_mask=3 -print_final_stats=1 "$corpus" "$out/seeds") \
+		-close_fd_mask=3 -print_final_stats=1 "$corpus" "${3:-$out/seeds}") \
 		>> "$log" 2>&1
 	if [ $? -eq 0 ] && grep -q '^Done [0-9]* runs' "$log"; then
 		echo "ok - fuzz: $name: $n runs and the regression cases, no finding"
@@ -97,4 +107,5 @@ if ! seed > "$out/seed.log" 2>&1; then
 fi
 run_harness elf_check "$runs"
 run_harness bft_wrapped "$(( runs / 10 > 0 ? runs / 10 : 1 ))"
+run_harness report "$(( runs / 10 > 0 ? runs / 10 : 1 ))" "$out/seeds-report"
 exit $rc

@@ -978,6 +978,86 @@ test_run_cannot_execute() {
 }
 as_root "run of programs that cannot run" test_run_cannot_execute
 
+# ------------------------------------------------------------------
+# diff: usage errors first, then root, debugfs, the module, recording;
+# with the fake debugfs, the "mark" goes to a regular file, so the second
+# run is the kernel's loader again: bft diff must notice and refuse.
+
+DIFF_USAGE="usage: bft diff [--keep[=DIR]] [--against FILE] [--] PROG [ARGS...]"
+check_err "diff without a program: exit 2" 2 \
+	"bft diff: missing program"$'\n'"$DIFF_USAGE"$'\n'"Run 'bft diff --help' for details." \
+	diff --
+check_rc "diff --against without a file: exit 2" 2 diff --against
+check_rc "diff --keep= with an empty directory: exit 2" 2 diff --keep= /bin/true
+check_rc "diff with an unknown option: exit 2" 2 diff --frobnicate /bin/true
+run diff --help
+if [ "$RC" -eq 0 ] && [[ $OUT == "$DIFF_USAGE"* ]]; then
+	pass "diff --help: usage on stdout, exit 0"
+else
+	fail "diff --help: usage on stdout, exit 0" "exit $RC" "got: $OUT"
+fi
+# Options end at PROG: its own options are its own.
+run diff /nonexistent/prog --keep=x
+if [ "$RC" -eq 2 ] && [[ $ERR != *"usage:"* ]] && [ ! -e x ]; then
+	pass "diff PROG --keep=x: --keep=x is PROG's, not bft's"
+else
+	fail "diff PROG --keep=x: --keep=x is PROG's" "exit $RC" "stderr: $ERR"
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	check_err "diff as a user: exit 2" 2 \
+		"bft diff: must be root: binfmt_trace's run is marked through debugfs (trace_next_exec), which only root may write" \
+		diff -- /bin/true
+elif command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$BFT" diff -- /bin/true >stdout 2>stderr
+	RC=$?
+	if [ "$RC" -eq 2 ] && [[ $(<stderr) == "bft diff: must be root: "* ]]; then
+		pass "diff as a user: 'must be root', exit 2"
+	else
+		fail "diff as a user: exit 2" "exit $RC" "stderr: $(<stderr)"
+	fi
+fi
+
+test_diff_fake() {
+	BFT_DEBUGFS=$T/emptydbg check_err "diff, debugfs not mounted: exit 2" 2 \
+		"bft diff: debugfs is not mounted: mount -t debugfs none $T/emptydbg" \
+		diff -- /bin/true
+	echo 0 >fakedbg/binfmt_trace/enable
+	ftrace diff -- /bin/true
+	if [ "$RC" -eq 2 ] && [[ $ERR == "bft diff: recording is off "* ]]; then
+		pass "diff with recording off: exit 2"
+	else
+		fail "diff with recording off: exit 2" "exit $RC" "stderr: $ERR"
+	fi
+	echo 1 >fakedbg/binfmt_trace/enable
+	ftrace diff -- /nonexistent/prog
+	check "diff of a missing program: exit 2, one line" \
+		test "$RC:$ERR" = "2:bft diff: cannot run /nonexistent/prog: No such file or directory"
+	ftrace diff --keep="$T/kept" -- /bin/echo fake
+	if [ "$RC" -eq 2 ] && [ -z "$OUT" ] &&
+	   [[ $ERR == "bft diff: /bin/echo was not loaded by binfmt_trace: the sessions file has no session of pid "* ]] &&
+	   [ "$(<fakedbg/binfmt_trace/trace_next_exec)" = "1 2 bft-diff" ] &&
+	   [ "$(<kept/stock/stdout)" = fake ] && [ "$(<kept/stock/status)" = "exited 0" ] &&
+	   grep -q '^AT_RANDOM 0x[0-9a-f]* bytes=[0-9a-f]\{32\}$' kept/stock/auxv &&
+	   grep -q '^AT_EXECFN 0x[0-9a-f]* "/bin/echo"$' kept/stock/auxv; then
+		pass "diff when binfmt_trace did not load the program: exit 2, not stock against stock"
+	else
+		fail "diff when binfmt_trace did not load it: exit 2" "exit $RC" \
+			"stderr: $ERR" "mark: $(<fakedbg/binfmt_trace/trace_next_exec)"
+	fi
+	: >fakedbg/binfmt_trace/trace_next_exec
+	mkdir -p difftmp
+	TMPDIR=$T/difftmp ftrace diff -- /bin/true
+	if [ "$RC" -eq 2 ] && [ -z "$(ls -A difftmp)" ]; then
+		pass "diff without --keep leaves no directory behind"
+	else
+		fail "diff without --keep leaves no directory behind" \
+			"exit $RC" "$(ls -AR difftmp)"
+	fi
+}
+as_root "diff with a fake debugfs" test_diff_fake
+
 run help
 if [[ $OUT == *"bft run "*"bft trace "*"bft summarize "* ]]; then
 	pass "help lists run, trace and summarize"
@@ -1004,7 +1084,7 @@ else
 fi
 man_text=$(groff -man -Tascii -P-c -P-u -P-b "$SRC/bft.1" 2>/dev/null)
 missing=
-for opt in $(for c in run trace summarize wrap unwrap info; do
+for opt in $(for c in run trace summarize report diff wrap unwrap info; do
 		"$BFT" help "$c" | head -n 1; done |
 	     grep -oE -- '-(-[a-z][a-z-]*|[a-zA-Z])\b' | sort -u); do
 	[[ $man_text == *"$opt"* ]] || missing="$missing $opt"
@@ -1022,7 +1102,9 @@ complete_words() {	# complete_words WORD...: what <TAB> offers after them
 }
 if [ "$(complete_words bft su)" = "summarize " ] &&
    [ "$(complete_words bft trace --p)" = "--pid " ] &&
-   [ "$(complete_words bft run -o-nothing-like-this --no-f)" = "--no-fault-events " ]; then
+   [ "$(complete_words bft run -o-nothing-like-this --no-f)" = "--no-fault-events " ] &&
+   [ "$(complete_words bft di)" = "diff " ] &&
+   [ "$(complete_words bft diff --ag)" = "--against " ]; then
 	pass "bash completion: commands and each command's options"
 else
 	fail "bash completion" "bft su: $(complete_words bft su)" \

@@ -1,0 +1,250 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side tests of bft report: golden reports of traces captured in the
+# VM, with the ELF files they name (selftests/fixtures/report), the JSON
+# schema, CSV, and malformed traces and ELF files.  scripts/check.sh runs
+# it with bft/bft and with a build under ASan and UBSan.
+#
+#   selftests/host/test_report.sh [PATH-TO-BFT]
+#
+# PATH-TO-BFT defaults to bft/bft in the repository.  Nothing is built here.
+# Output is TAP, followed by one summary line "report: N passed, N failed".
+# The exit status is non-zero if any check failed.
+
+set -u
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BFT=${1:-$REPO/bft/bft}
+case $BFT in
+/*) ;;
+*) BFT=$PWD/$BFT ;;
+esac
+
+if [ ! -x "$BFT" ]; then
+	echo "test_report.sh: $BFT is not an executable; run make -C bft" >&2
+	exit 2
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/test_report.XXXXXX") || exit 2
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 2
+
+# ------------------------------------------------------------------
+# TAP bookkeeping.  Results are collected so the plan can come first.
+
+RESULTS=()
+PASSED=0
+FAILED=0
+
+pass() {
+	RESULTS+=("ok $((${#RESULTS[@]} + 1)) - $1")
+	PASSED=$((PASSED + 1))
+}
+
+# fail DESCRIPTION [DIAGNOSTIC...]
+fail() {
+	local line="not ok $((${#RESULTS[@]} + 1)) - $1" d
+	shift
+	for d in "$@"; do
+		line+=$'\n'"# $d"
+	done
+	RESULTS+=("$line")
+	FAILED=$((FAILED + 1))
+}
+
+# check DESCRIPTION COMMAND...: ok if COMMAND succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then
+		pass "$desc"
+	else
+		fail "$desc" "failed: $*"
+	fi
+}
+
+# Run bft, keeping stdout, stderr and the exit status in OUT, ERR, RC.
+run() {
+	"$BFT" "$@" >stdout 2>stderr
+	RC=$?
+	OUT=$(<stdout)
+	ERR=$(<stderr)
+}
+
+# check_rc DESCRIPTION WANT-RC BFT-ARGS...
+check_rc() {
+	local desc=$1 want=$2
+	shift 2
+	run "$@"
+	if [ "$RC" -eq "$want" ]; then
+		pass "$desc"
+	else
+		fail "$desc" "bft $*: exit $RC, want $want" "stderr: $ERR"
+	fi
+}
+
+# ------------------------------------------------------------------
+# report: golden tests on traces from real VM runs (selftests/fixtures/
+# report, recaptured by scripts/capture-fixture.sh), attribution with
+# elfutils under --root, the JSON schema, CSV, malformed input.
+# BFT_UPDATE_GOLDEN=1 rewrites the expected text reports (then read the diff).
+
+FIX=$REPO/selftests/fixtures/report
+SCHEMA=$REPO/docs/bft-report.schema.json
+
+# report_golden NAME: the text report of NAME.trace is NAME.txt.
+report_golden() {
+	(cd "$FIX" && "$BFT" report --root root "$1.trace") >"$1.out" 2>"$1.err"
+	local rc=$?
+	if [ "${BFT_UPDATE_GOLDEN:-}" = 1 ] && [ $rc -eq 0 ]; then
+		cp "$1.out" "$FIX/$1.txt"
+	fi
+	if [ $rc -eq 0 ] && ! [ -s "$1.err" ] && cmp -s "$1.out" "$FIX/$1.txt"; then
+		pass "report of $1.trace: the expected text report ($1.txt)"
+	else
+		fail "report of $1.trace: the expected text report" "exit $rc" \
+			"stderr: $(cat "$1.err")" \
+			"$(diff "$FIX/$1.txt" "$1.out" | head -n 20)"
+	fi
+}
+report_golden hello
+report_golden touch
+
+# report_json NAME: JSON of NAME.trace in NAME.json, checked by the schema.
+report_json() {
+	(cd "$FIX" && "$BFT" report --root root --format json "$1.trace") >"$1.json" 2>/dev/null
+	if python3 - "$SCHEMA" "$1.json" <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))
+PY
+	then
+		pass "report --format json of $1.trace: valid against docs/bft-report.schema.json"
+	else
+		fail "report --format json of $1.trace: valid against the schema"
+	fi
+}
+report_json hello
+report_json touch
+
+# attr_check DESC NAME PYTHON-EXPR: EXPR is true of the JSON of NAME
+# (variables: r the report, s its session, f its faults, o its objects,
+# at(fault, "addr"|"ip") the attribution as "object:section:symbol").
+attr_check() {
+	if python3 - "$2.json" "$3" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = r["sessions"][0]
+f, o = s["faults"], s["objects"]
+def at(fault, which):
+    a = fault["at_" + which]
+    return "%s:%s:%s" % (a["object_name"], a["section"], a["symbol"])
+def fault_at(addr):
+    return [x for x in f if x["addr"] == addr]
+sys.exit(0 if eval(sys.argv[2]) else 1)
+PY
+	then
+		pass "report: $1"
+	else
+		fail "report: $1" "false: $3"
+	fi
+}
+# touch.c writes bss_pages[0, 4096 ...] and data_pages[...] from main.
+attr_check "touch's .bss page writes are in bss_pages, by main" touch \
+	'[(at(x, "addr"), at(x, "ip").split("+")[0]) for x in f if x["addr"] in ("0x5a0000", "0x5a1000", "0x5a2000", "0x5a3000")] == [("touch:.bss:bss_pages", "touch:.text:main")] * 4'
+attr_check "touch's .data page writes are in data_pages, by main" touch \
+	'sorted({(at(x, "addr"), at(x, "ip")) for x in f if x["access"] == "write" and at(x, "addr") == "touch:.data:data_pages"}) == [("touch:.data:data_pages", "touch:.text:main")] and sum(at(x, "addr") == "touch:.data:data_pages" for x in f) == 4'
+attr_check "touch's static exe: bias 0, symbols from its .symtab" touch \
+	'o[0]["kind"] == "exe" and o[0]["bias"] == "0x0" and o[0]["symbols"] == "symtab"'
+attr_check "hello: ld.so's symbols from separate debug info, by build-id under --root" hello \
+	'[(x["symbols"], x["debug_file"]) for x in o if x["kind"] == "interp"] == [("debuginfo", "/usr/lib/debug/.build-id/%s/%s.debug" % (o[1]["build_id"][:2], o[1]["build_id"][2:]))]'
+attr_check "hello: ld.so relocates its own .data.rel.ro in _dl_start" hello \
+	'{at(x, "ip").split("+")[0] for x in f if x["access"] == "write" and x["at_addr"]["section"] == ".data.rel.ro"} == {"ld-linux-x86-64.so.2:.text:_dl_start"}'
+attr_check "hello: the write to the exe's .dynamic (DT_DEBUG) is ld.so's dl_main" hello \
+	'[at(x, "ip").split("+")[0] for x in f if x["access"] == "write" and x["obj"] == "exe" and x["mode"] == "user"] == ["ld-linux-x86-64.so.2:.text:dl_main"]'
+attr_check "hello: the kernel's padzero write is the exe's .bss, no ip" hello \
+	'[(x["at_addr"]["section"], x["ip"]) for x in f if x["mode"] == "kernel" and x["obj"] == "exe"] == [(".bss", None)]'
+attr_check "hello: libc without mmap events: named, 'no path', file offset from off=" hello \
+	'all(x["at_addr"]["state"] == "no file" and x["at_addr"]["file_off"] for x in f if x["obj"] == "lib") and [y["symbols"] for y in o if y["kind"] == "lib"] == ["no path"]'
+
+(cd "$FIX" && "$BFT" report --root root --format csv hello.trace) > hello.csv
+rows=$(python3 -c 'import csv, sys; print(len(list(csv.reader(open(sys.argv[1])))) - 1)' hello.csv)
+events=$(grep -c 'session=' "$FIX/hello.trace")
+if [ "$rows" = "$events" ] && [ "$(head -n 1 hello.csv | cut -d, -f1-3)" = "session,index,ts_us" ]; then
+	pass "report --format csv: a header and one row per event ($events)"
+else
+	fail "report --format csv: one row per event" "rows $rows, events $events"
+fi
+
+run report --root "$FIX/root" - <"$FIX/touch.trace"
+if [ "$RC" -eq 0 ] && [ "$OUT" = "$(cat "$FIX/touch.txt")" ]; then
+	pass "report - reads the trace from stdin"
+else
+	fail "report - reads the trace from stdin" "exit $RC" "$ERR"
+fi
+(cd "$FIX" && "$BFT" report --root root -o "$T/out.json" -f json touch.trace) >stdout 2>stderr
+RC=$? ERR=$(<stderr)
+if [ "$RC" -eq 0 ] && ! [ -s stdout ] && cmp -s out.json touch.json; then
+	pass "report -o FILE writes the report to FILE"
+else
+	fail "report -o FILE" "exit $RC" "$ERR"
+fi
+
+# Malformed input and usage errors: a message and exit 2.
+head -c 3000 "$FIX/hello.trace" > truncated.trace
+{ head -n 70 "$FIX/hello.trace"; echo 'garbage line'; } > garbage.trace
+sed '0,/page_fault/s/ lat=[0-9]*//' "$FIX/hello.trace" > nolat.trace
+sed '0,/page_fault/s/\(page_fault: session=1 since=[0-9]*\) addr=0x[0-9a-f]*/\1 addr=0xzz/' "$FIX/hello.trace" > badaddr.trace
+: > empty.trace
+mkdir -p badroot/selftests/progs badroot/lib64
+head -c 100 "$FIX/root/selftests/progs/hello-dynamic" > badroot/selftests/progs/hello-dynamic
+printf 'not an elf' > badroot/lib64/ld-linux-x86-64.so.2
+check_err_part() {	# check_err_part DESC WANT-STDERR-PART BFT-ARGS...
+	local desc=$1 want=$2
+	shift 2
+	run "$@"
+	if [ "$RC" -eq 2 ] && [[ $ERR == *"$want"* ]]; then
+		pass "$desc"
+	else
+		fail "$desc" "exit $RC (want 2)" "stderr: $ERR" "want: $want"
+	fi
+}
+check_err_part "report of a trace cut inside a line: exit 2" \
+	"truncated.trace: line 17: not a trace event" report truncated.trace
+check_err_part "report of a trace with a line that is no event: exit 2" \
+	"garbage.trace: line 71: not a trace event" report garbage.trace
+check_err_part "report of a page_fault without lat=: exit 2" \
+	"page_fault event without lat=" report nolat.trace
+check_err_part "report of a page_fault with addr=0xzz: exit 2" \
+	"page_fault event: bad value addr=0xzz" report badaddr.trace
+check_err_part "report of an empty trace: exit 2" "no trace events" report empty.trace
+check_err_part "report of a truncated ELF file: exit 2" \
+	"badroot/selftests/progs/hello-dynamic: " report --root badroot "$FIX/hello.trace"
+check_err_part "report of a file that is no ELF: exit 2" \
+	"badroot/lib64/ld-linux-x86-64.so.2: not an ELF file" report --root badroot "$FIX/hello.trace"
+check_err_part "report --session of a session not in the trace: exit 2" \
+	"no events of session 7" report --session 7 "$FIX/hello.trace"
+check_err_part "report --format unknown: exit 2" "unknown format 'xml'" \
+	report --format xml "$FIX/hello.trace"
+check_rc "report --format perfetto (test_report_viz.sh checks it): exit 0" 0 \
+	report --format perfetto --root "$FIX/root" "$FIX/hello.trace"
+check_rc "report without a trace: exit 2" 2 report
+check_rc "report --session 0: exit 2" 2 report --session 0 "$FIX/hello.trace"
+check_rc "report of a missing file: exit 1" 1 report no-such-trace
+run report --root no-such-root "$FIX/touch.trace"
+if [ "$RC" -eq 0 ] && [[ $ERR == *"no-such-root/selftests/progs/touch: cannot open: No such file or directory; no symbols for it"* ]] &&
+   [[ $OUT == *"exe    /selftests/progs/touch: not found"* ]]; then
+	pass "report without the ELF files: a note, and 'not found' objects"
+else
+	fail "report without the ELF files" "exit $RC" "stderr: $ERR"
+fi
+
+# ------------------------------------------------------------------
+
+echo "TAP version 13"
+echo "1..${#RESULTS[@]}"
+printf '%s\n' "${RESULTS[@]}"
+echo "report: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
