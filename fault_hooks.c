@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Page faults of traced processes, from probes armed only while one runs.
+ * The memory-map system call probes (mm_events.c) are armed with them.
  *
  * A traced address space is an mm in bft_mm_table, entered by the loader
  * right after the point of no return and by fork (the task_newtask
@@ -33,6 +34,7 @@
 
 #include "binfmt_trace.h"
 #include "compat.h"
+#include "mm_events.h"
 #include "session.h"
 #include "trace.h"
 
@@ -151,6 +153,30 @@ static struct bft_session *bft_mm_session(struct mm_struct *mm)
 	return tracked ? tracked->session : NULL;
 }
 
+/**
+ * bft_mm_session_get - the session of a traced @mm, referenced
+ * @mm: an mm, or NULL
+ *
+ * For the entry handlers of the kretprobes.  The call may sleep before
+ * its return handler runs, and meanwhile a failed load or exit_mmap can
+ * untrack the mm and drop the table's reference: the caller holds its own
+ * until the return handler is done with the session.
+ *
+ * Return: the session, which the caller puts, or NULL when @mm is not
+ * traced.
+ */
+struct bft_session *bft_mm_session_get(struct mm_struct *mm)
+{
+	struct bft_session *s;
+
+	rcu_read_lock();
+	s = bft_mm_session(mm);
+	if (s && !kref_get_unless_zero(&s->kref))
+		s = NULL;
+	rcu_read_unlock();
+	return s;
+}
+
 /* Claim an in-flight slot for current; -1 when all probed ones are busy. */
 static int bft_inflight_claim(void)
 {
@@ -265,16 +291,7 @@ static int bft_hmf_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct bft_session *s;
 
 	vma = (struct vm_area_struct *)regs_get_kernel_argument(regs, 0);
-	/*
-	 * The fault may sleep, and meanwhile a failed load or exit_mmap can
-	 * untrack the mm and drop the table's reference: hold one until the
-	 * return handler is done with the session.
-	 */
-	rcu_read_lock();
-	s = bft_mm_session(vma->vm_mm);
-	if (s && !kref_get_unless_zero(&s->kref))
-		s = NULL;
-	rcu_read_unlock();
+	s = bft_mm_session_get(vma->vm_mm);
 	if (!s)
 		return 1;
 
@@ -504,14 +521,22 @@ static const struct kprobe bft_exit_mmap_template = {
 /*
  * The registered probes.  Registration fills in kp.addr and other state,
  * and a kprobe with both an address and a symbol is refused: each arming
- * starts again from the templates.
+ * starts again from the templates.  The kretprobes are registered and
+ * unregistered as one array: the filemap_fault() and handle_mm_fault()
+ * ones, then the memory-map system call ones (mm_events.c).
  */
-static struct kretprobe bft_hmf_probe;
-static struct kretprobe bft_filemap_probe;
+enum {
+	BFT_KRP_FILEMAP,
+	BFT_KRP_HMF,
+	BFT_KRP_MM,
+	BFT_KRP_NR = BFT_KRP_MM + BFT_MM_NR
+};
+
+static struct kretprobe bft_kretprobes[BFT_KRP_NR];
+static struct kretprobe *bft_kretprobe_list[BFT_KRP_NR];
 static struct kprobe bft_exit_mmap_probe;
 /* Probes missed by earlier armings. */
-static unsigned long bft_hmf_missed;
-static unsigned long bft_filemap_missed;
+static unsigned long bft_kretprobe_missed[BFT_KRP_NR];
 static unsigned long bft_exit_mmap_missed;
 
 static int bft_insert_mm(struct bft_session *session, struct mm_struct *mm,
@@ -586,23 +611,31 @@ static void bft_find_tracepoint(struct tracepoint *tp, void *priv)
 		bft_newtask_tp = tp;
 }
 
+static void bft_kretprobes_fill(void)
+{
+	unsigned int i;
+
+	bft_kretprobes[BFT_KRP_FILEMAP] = bft_filemap_template;
+	bft_kretprobes[BFT_KRP_HMF] = bft_hmf_template;
+	for (i = 0; i < BFT_MM_NR; i++)
+		bft_kretprobes[BFT_KRP_MM + i] = bft_mm_templates[i];
+	for (i = 0; i < BFT_KRP_NR; i++)
+		bft_kretprobe_list[i] = &bft_kretprobes[i];
+}
+
 static int bft_arm(void)
 {
 	int ret;
 
 	memset(bft_inflight, 0, sizeof(bft_inflight));
-	bft_hmf_probe = bft_hmf_template;
-	bft_filemap_probe = bft_filemap_template;
+	bft_kretprobes_fill();
 	bft_exit_mmap_probe = bft_exit_mmap_template;
 	ret = register_kprobe(&bft_exit_mmap_probe);
 	if (ret)
 		goto fail_exit_mmap;
-	ret = register_kretprobe(&bft_filemap_probe);
+	ret = register_kretprobes(bft_kretprobe_list, BFT_KRP_NR);
 	if (ret)
-		goto fail_filemap;
-	ret = register_kretprobe(&bft_hmf_probe);
-	if (ret)
-		goto fail_hmf;
+		goto fail_kretprobes;
 	ret = tracepoint_probe_register(bft_newtask_tp, bft_on_newtask, NULL);
 	if (ret)
 		goto fail_newtask;
@@ -613,10 +646,8 @@ static int bft_arm(void)
 fail_newtask:
 	pr_warn_ratelimited("cannot attach to tracepoint task_newtask: %d\n",
 			    ret);
-	unregister_kretprobe(&bft_hmf_probe);
-fail_hmf:
-	unregister_kretprobe(&bft_filemap_probe);
-fail_filemap:
+	unregister_kretprobes(bft_kretprobe_list, BFT_KRP_NR);
+fail_kretprobes:
 	unregister_kprobe(&bft_exit_mmap_probe);
 fail_exit_mmap:
 	pr_warn_ratelimited("cannot arm the fault probes: %d\n", ret);
@@ -625,13 +656,14 @@ fail_exit_mmap:
 
 static void bft_disarm(void)
 {
+	unsigned int i;
+
 	tracepoint_probe_unregister(bft_newtask_tp, bft_on_newtask, NULL);
-	unregister_kretprobe(&bft_hmf_probe);
-	unregister_kretprobe(&bft_filemap_probe);
+	unregister_kretprobes(bft_kretprobe_list, BFT_KRP_NR);
 	unregister_kprobe(&bft_exit_mmap_probe);
 	tracepoint_synchronize_unregister();
-	bft_hmf_missed += bft_hmf_probe.nmissed;
-	bft_filemap_missed += bft_filemap_probe.nmissed;
+	for (i = 0; i < BFT_KRP_NR; i++)
+		bft_kretprobe_missed[i] += bft_kretprobes[i].nmissed;
 	bft_exit_mmap_missed += bft_exit_mmap_probe.nmissed;
 	bft_armed = false;
 }
@@ -682,21 +714,33 @@ void bft_load_done(void)
 	atomic_dec(&bft_loads);
 }
 
+/* Misses of kretprobe @i since insmod; called with bft_probe_lock held. */
+static unsigned long bft_kretprobe_missed_now(unsigned int i)
+{
+	return bft_kretprobe_missed[i] +
+	       (bft_armed ? bft_kretprobes[i].nmissed : 0);
+}
+
 void bft_probes_stats(struct seq_file *m)
 {
+	unsigned int i;
+
 	seq_printf(m, "probes_armed %d\n", READ_ONCE(bft_armed));
 	seq_printf(m, "probe_users %d\n", atomic_read(&bft_probe_users));
 	mutex_lock(&bft_probe_lock);
 	seq_printf(m, "probes_armed_count %lu\n", bft_arm_count);
 	seq_printf(m, "fault_probe_missed %lu\n",
-		   bft_hmf_missed + (bft_armed ? bft_hmf_probe.nmissed : 0));
+		   bft_kretprobe_missed_now(BFT_KRP_HMF));
 	seq_printf(m, "filemap_probe_missed %lu\n",
-		   bft_filemap_missed +
-		   (bft_armed ? bft_filemap_probe.nmissed : 0));
+		   bft_kretprobe_missed_now(BFT_KRP_FILEMAP));
 	/* A missed exit_mmap leaves its mm traced, and the probes armed. */
 	seq_printf(m, "exit_mmap_probe_missed %lu\n",
 		   bft_exit_mmap_missed +
 		   (bft_armed ? bft_exit_mmap_probe.nmissed : 0));
+	/* A missed system call is a call without its event. */
+	for (i = 0; i < BFT_MM_NR; i++)
+		seq_printf(m, "%s %lu\n", bft_mm_missed_names[i],
+			   bft_kretprobe_missed_now(BFT_KRP_MM + i));
 	mutex_unlock(&bft_probe_lock);
 	seq_printf(m, "track_failed %lld\n", atomic64_read(&bft_track_failed));
 	seq_printf(m, "inflight_full %lld\n",

@@ -265,12 +265,13 @@ static void bft_session_show(struct seq_file *m, struct bft_session *s)
 	seq_printf(m, " state=%s result=%d load_ns=%llu events=%lld dropped=%lld",
 		   bft_state_names[READ_ONCE(s->state)], s->result, s->load_ns,
 		   atomic64_read(&s->events), atomic64_read(&s->dropped));
-	seq_printf(m, " faults=%lld minor=%lld major=%lld retry=%lld fallback=%lld errors=%lld cache_hit=%lld cache_miss=%lld mms=%d\n",
+	seq_printf(m, " faults=%lld minor=%lld major=%lld retry=%lld fallback=%lld errors=%lld cache_hit=%lld cache_miss=%lld mms=%d maps=%lld\n",
 		   atomic64_read(&s->faults), atomic64_read(&s->minor),
 		   atomic64_read(&s->major), atomic64_read(&s->retry),
 		   atomic64_read(&s->fallback),
 		   atomic64_read(&s->errors), atomic64_read(&s->cache_hit),
-		   atomic64_read(&s->cache_miss), atomic_read(&s->mms));
+		   atomic64_read(&s->cache_miss), atomic_read(&s->mms),
+		   atomic64_read(&s->maps));
 }
 
 void bft_sessions_show(struct seq_file *m)

@@ -81,6 +81,7 @@ struct bft_segment {
  * @errors: ... with result sigsegv, sigbus or oom
  * @cache_hit: filemap_fault() found the page cached
  * @cache_miss: filemap_fault() read the page
+ * @maps: memory-map system calls seen (mm_events.c)
  */
 struct bft_session {
 	struct kref		kref;
@@ -115,6 +116,7 @@ struct bft_session {
 	atomic64_t		errors;
 	atomic64_t		cache_hit;
 	atomic64_t		cache_miss;
+	atomic64_t		maps;
 };
 
 /* The session's number, as events and the sessions file show it. */
@@ -149,6 +151,7 @@ int bft_probes_get(void);
 void bft_probes_put(void);
 int bft_track_mm(struct bft_session *session, struct mm_struct *mm);
 void bft_untrack_mm(struct mm_struct *mm);
+struct bft_session *bft_mm_session_get(struct mm_struct *mm);
 void bft_load_begin(void);
 void bft_load_done(void);
 int bft_fault_hooks_init(void);

@@ -22,6 +22,7 @@
 
 struct bft_session;
 struct dentry;
+struct file;
 
 /* Load step names in load_error are cut at this length. */
 #define BFT_STEP_LEN		32
@@ -42,6 +43,11 @@ enum bft_event_type {
 	BFT_EV_PAGE_FAULT,
 	BFT_EV_FORK,
 	BFT_EV_MM_EXIT,
+	BFT_EV_MMAP,
+	BFT_EV_MPROTECT,
+	BFT_EV_MUNMAP,
+	BFT_EV_MREMAP,
+	BFT_EV_BRK,
 	BFT_EV_NR
 };
 
@@ -246,6 +252,55 @@ struct bft_ev_mm_exit {
 	u32	mms_left;	/* traced mms still alive in the session */
 };
 
+/*
+ * The memory-map system calls of a traced mm after the exec, one event
+ * each, written as the call returns: the arguments as the program passed
+ * them and the result.
+ */
+
+/* mmap: result is the address or -errno. */
+struct bft_ev_mmap {
+	u64	addr;		/* the hint, 0 for none */
+	u64	len;
+	s32	prot;		/* PROT_* */
+	s32	flags;		/* MAP_* */
+	s32	fd;		/* -1 for MAP_ANONYMOUS */
+	u64	off;		/* the byte offset argument */
+	s64	result;
+	/* str[]: the path of the fd's file; "-" for none */
+};
+
+/* mprotect and pkey_mprotect: result is 0 or -errno. */
+struct bft_ev_mprotect {
+	u64	addr;
+	u64	len;
+	s32	prot;
+	s32	result;
+};
+
+/* munmap: result is 0 or -errno. */
+struct bft_ev_munmap {
+	u64	addr;
+	u64	len;
+	s32	result;
+};
+
+/* mremap: result is the new address or -errno. */
+struct bft_ev_mremap {
+	u64	addr;
+	u64	old_len;
+	u64	new_len;
+	u32	flags;		/* MREMAP_* */
+	u64	new_addr;	/* the 5th argument */
+	s64	result;
+};
+
+/* brk: result is the break the kernel returned, never an errno. */
+struct bft_ev_brk {
+	u64	brk;		/* asked for; 0 asks for the current one */
+	u64	result;
+};
+
 /**
  * struct bft_event - one recorded event
  * @size: the whole record in bytes, header and strings, multiple of 8
@@ -255,7 +310,7 @@ struct bft_ev_mm_exit {
  * @pid: tgid of the task that wrote it
  * @tid: its pid
  * @u: the payload of @type
- * @str: NUL-terminated strings of load_start and page_fault
+ * @str: NUL-terminated strings of load_start, page_fault and mmap
  */
 struct bft_event {
 	u16	size;
@@ -280,6 +335,11 @@ struct bft_event {
 		struct bft_ev_page_fault	page_fault;
 		struct bft_ev_fork		fork;
 		struct bft_ev_mm_exit		mm_exit;
+		struct bft_ev_mmap		mmap;
+		struct bft_ev_mprotect		mprotect;
+		struct bft_ev_munmap		munmap;
+		struct bft_ev_mremap		mremap;
+		struct bft_ev_brk		brk;
 	} u;
 	char	str[];
 };
@@ -333,6 +393,8 @@ void bft_buffer_exit(void);
 struct bft_event *bft_event_begin(struct bft_session *session,
 				  enum bft_event_type type);
 size_t bft_event_put_str(struct bft_event *ev, size_t off, const char *s);
+size_t bft_event_put_path(struct bft_event *ev, size_t off,
+			  const struct file *file);
 void bft_event_commit(struct bft_event *ev, size_t str_len);
 void bft_event_cpu_stats(unsigned int cpu, unsigned long *written,
 			 unsigned long *dropped);

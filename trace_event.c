@@ -7,13 +7,18 @@
  * The events have no buffer of their own: the tracepoints write them into
  * the kernel's tracing ring buffers, the module's own tracefs instance
  * (trace_fs.c) and whoever else enabled them (perf, trace-cmd, another
- * instance).  Writers are the loader and the fault, fork and exit probes,
+ * instance).  Writers are the loader and the fault, fork, exit and
+ * memory-map system call probes,
  * all in process context, with preemption disabled from begin to commit,
  * so each CPU's scratch record has one writer at a time.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/dcache.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
@@ -34,12 +39,14 @@ bool bft_trace_enabled = true;
  * struct bft_writer - one CPU's event being written, and its counters
  * @scratch: the record bft_event_begin() hands out
  * @session: the session of the event being written; NULL when none is
+ * @path: PATH_MAX bytes where bft_event_put_path() builds a path
  * @written: events this CPU handed to the tracepoints
  * @dropped: events this CPU could not write: a begin nested in another
  */
 struct bft_writer {
 	struct bft_event	*scratch;
 	struct bft_session	*session;
+	char			*path;
 	unsigned long		written;
 	unsigned long		dropped;
 };
@@ -159,6 +166,34 @@ size_t bft_event_put_str(struct bft_event *ev, size_t off, const char *s)
 	return off + bft_escape(ev->str + off, s, BFT_EVENT_STR_MAX) + 1;
 }
 
+/**
+ * bft_event_put_path() - append the path of a file to an event
+ * @ev: the event from bft_event_begin()
+ * @off: as for bft_event_put_str()
+ * @file: the file, or NULL for "-"
+ *
+ * The whole path, as /proc/PID/maps shows it (d_path(), which does not
+ * sleep), escaped and cut as bft_event_put_str() does.  A path longer than
+ * PATH_MAX is replaced by the file's name.
+ *
+ * Return: as bft_event_put_str().
+ */
+size_t bft_event_put_path(struct bft_event *ev, size_t off,
+			  const struct file *file)
+{
+	char *buf = this_cpu_ptr(&bft_writers)->path;
+	char *p;
+
+	if (!file)
+		return bft_event_put_str(ev, off, NULL);
+	p = d_path(&file->f_path, buf, PATH_MAX);
+	if (IS_ERR(p)) {
+		snprintf(buf, PATH_MAX, "%pD", file);
+		p = buf;
+	}
+	return bft_event_put_str(ev, off, p);
+}
+
 /*
  * Set the size of @ev and zero the bytes that round it up to 8, so that no
  * byte of an earlier event goes to the ring or the tracepoint.
@@ -213,8 +248,10 @@ static void writers_free(void)
 {
 	unsigned int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		kfree(per_cpu_ptr(&bft_writers, cpu)->scratch);
+		kfree(per_cpu_ptr(&bft_writers, cpu)->path);
+	}
 }
 
 /**
@@ -231,7 +268,9 @@ int bft_buffer_init(void)
 
 		writer->scratch = kmalloc_node(BFT_EVENT_MAX_SIZE, GFP_KERNEL,
 					       cpu_to_node(cpu));
-		if (!writer->scratch) {
+		writer->path = kmalloc_node(PATH_MAX, GFP_KERNEL,
+					    cpu_to_node(cpu));
+		if (!writer->scratch || !writer->path) {
 			writers_free();
 			return -ENOMEM;
 		}

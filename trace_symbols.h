@@ -126,18 +126,42 @@
 	{ PROT_WRITE | PROT_EXEC,			"-wx" },	\
 	{ PROT_READ | PROT_WRITE | PROT_EXEC,		"rwx" }
 
+/* A mapping type since 6.11 (uapi); 6.1's mmap() rejects it. */
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE		0x08
+#endif
+
 /*
- * flags= of load_map, for __print_flags() with "|": the mapping type
- * first (SHARED_VALIDATE is both type bits, so it must come before
- * SHARED), then single bits; the bits left over print last in hex.
+ * flags= of load_map and mmap, for __print_flags() with "|": the mapping
+ * type first (SHARED_VALIDATE is both type bits, so it must come before
+ * SHARED), then single bits in the order of their values; the bits left
+ * over (the MAP_HUGE_* size of MAP_HUGETLB among them) print last in hex.
  */
 #define BFT_MAP_FLAGS_SYMBOLS				\
 	{ MAP_SHARED_VALIDATE,	"SHARED_VALIDATE" },	\
 	{ MAP_SHARED,		"SHARED" },		\
 	{ MAP_PRIVATE,		"PRIVATE" },		\
+	{ MAP_DROPPABLE,	"DROPPABLE" },		\
 	{ MAP_FIXED,		"FIXED" },		\
 	{ MAP_ANONYMOUS,	"ANONYMOUS" },		\
+	{ MAP_32BIT,		"32BIT" },		\
+	{ MAP_GROWSDOWN,	"GROWSDOWN" },		\
+	{ MAP_DENYWRITE,	"DENYWRITE" },		\
+	{ MAP_EXECUTABLE,	"EXECUTABLE" },		\
+	{ MAP_LOCKED,		"LOCKED" },		\
+	{ MAP_NORESERVE,	"NORESERVE" },		\
+	{ MAP_POPULATE,		"POPULATE" },		\
+	{ MAP_NONBLOCK,		"NONBLOCK" },		\
+	{ MAP_STACK,		"STACK" },		\
+	{ MAP_HUGETLB,		"HUGETLB" },		\
+	{ MAP_SYNC,		"SYNC" },		\
 	{ MAP_FIXED_NOREPLACE,	"FIXED_NOREPLACE" }
+
+/* flags= of mremap: MREMAP_* without MREMAP_, joined by "|". */
+#define BFT_MREMAP_FLAGS_SYMBOLS			\
+	{ MREMAP_MAYMOVE,	"MAYMOVE" },		\
+	{ MREMAP_FIXED,		"FIXED" },		\
+	{ MREMAP_DONTUNMAP,	"DONTUNMAP" }
 
 /* key= of load_auxv: the AT_* names of the ids. */
 #define BFT_AT(id)	{ id, #id }
@@ -154,15 +178,17 @@
 	BFT_AT(AT_SYSINFO_EHDR), BFT_AT(AT_MINSIGSTKSZ)
 
 /*
- * result= of load_map: the mapped address, or for a failure the negative
- * errno that vm_mmap() and the loader return, by name.  An errno not
- * listed prints as a 64-bit hex number.
+ * result= of load_map, mmap and mremap: the mapped address, or for a
+ * failure the negative errno that vm_mmap(), the loader and the system
+ * calls return, by name.  An errno not listed prints as a 64-bit hex
+ * number.
  */
 #define BFT_MAP_ERRNO_SYMBOLS				\
 	{ -EPERM,	"-1" },				\
 	{ -ENOENT,	"-2" },				\
 	{ -EINTR,	"-4" },				\
 	{ -EIO,		"-5" },				\
+	{ -ENXIO,	"-6" },				\
 	{ -EBADF,	"-9" },				\
 	{ -EAGAIN,	"-11" },			\
 	{ -ENOMEM,	"-12" },			\
@@ -175,7 +201,8 @@
 	{ -EMFILE,	"-24" },			\
 	{ -ETXTBSY,	"-26" },			\
 	{ -EFBIG,	"-27" },			\
-	{ -EOVERFLOW,	"-75" }
+	{ -EOVERFLOW,	"-75" },				\
+	{ -EOPNOTSUPP,	"-95" }
 
 /*
  * An absent value: ip=, off= of page_fault.  The value that means "none"

@@ -61,5 +61,20 @@ void bft_tracepoint_fire(const struct bft_event *ev)
 	case BFT_EV_MM_EXIT:
 		trace_mm_exit(ev);
 		break;
+	case BFT_EV_MMAP:
+		trace_mmap(ev);
+		break;
+	case BFT_EV_MPROTECT:
+		trace_mprotect(ev);
+		break;
+	case BFT_EV_MUNMAP:
+		trace_munmap(ev);
+		break;
+	case BFT_EV_MREMAP:
+		trace_mremap(ev);
+		break;
+	case BFT_EV_BRK:
+		trace_brk(ev);
+		break;
 	}
 }

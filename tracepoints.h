@@ -455,6 +455,132 @@ TRACE_EVENT(mm_exit,
 		  __entry->session, __entry->mms_left)
 );
 
+TRACE_EVENT(mmap,
+	TP_PROTO(const struct bft_event *ev),
+	TP_ARGS(ev),
+	TP_STRUCT__entry(
+		__field(u32, session)
+		__field(u64, addr)
+		__field(u64, len)
+		__field(s32, prot)
+		__field(s32, flags)
+		__field(s32, fd)
+		__field(u64, off)
+		__field(s64, result)
+		__string(file, bft_event_str(ev, 0))
+	),
+	TP_fast_assign(
+		__entry->session = ev->session;
+		__entry->addr = ev->u.mmap.addr;
+		__entry->len = ev->u.mmap.len;
+		__entry->prot = ev->u.mmap.prot;
+		__entry->flags = ev->u.mmap.flags;
+		__entry->fd = ev->u.mmap.fd;
+		__entry->off = ev->u.mmap.off;
+		__entry->result = ev->u.mmap.result;
+		BFT_ASSIGN_STR(file, bft_event_str(ev, 0));
+	),
+	TP_printk("session=%u addr=0x%llx len=0x%llx prot=%s flags=%s fd=%d file=%s off=0x%llx result=%s",
+		  __entry->session, __entry->addr, __entry->len,
+		  __print_symbolic(__entry->prot, BFT_PROT_SYMBOLS),
+		  __entry->flags ?
+		  __print_flags(__entry->flags, "|", BFT_MAP_FLAGS_SYMBOLS) :
+		  "-",
+		  __entry->fd, __get_str(file), __entry->off,
+		  __print_symbolic(__entry->result, BFT_MAP_ERRNO_SYMBOLS))
+);
+
+TRACE_EVENT(mprotect,
+	TP_PROTO(const struct bft_event *ev),
+	TP_ARGS(ev),
+	TP_STRUCT__entry(
+		__field(u32, session)
+		__field(u64, addr)
+		__field(u64, len)
+		__field(s32, prot)
+		__field(s32, result)
+	),
+	TP_fast_assign(
+		__entry->session = ev->session;
+		__entry->addr = ev->u.mprotect.addr;
+		__entry->len = ev->u.mprotect.len;
+		__entry->prot = ev->u.mprotect.prot;
+		__entry->result = ev->u.mprotect.result;
+	),
+	TP_printk("session=%u addr=0x%llx len=0x%llx prot=%s result=%d",
+		  __entry->session, __entry->addr, __entry->len,
+		  __print_symbolic(__entry->prot, BFT_PROT_SYMBOLS),
+		  __entry->result)
+);
+
+TRACE_EVENT(munmap,
+	TP_PROTO(const struct bft_event *ev),
+	TP_ARGS(ev),
+	TP_STRUCT__entry(
+		__field(u32, session)
+		__field(u64, addr)
+		__field(u64, len)
+		__field(s32, result)
+	),
+	TP_fast_assign(
+		__entry->session = ev->session;
+		__entry->addr = ev->u.munmap.addr;
+		__entry->len = ev->u.munmap.len;
+		__entry->result = ev->u.munmap.result;
+	),
+	TP_printk("session=%u addr=0x%llx len=0x%llx result=%d",
+		  __entry->session, __entry->addr, __entry->len,
+		  __entry->result)
+);
+
+TRACE_EVENT(mremap,
+	TP_PROTO(const struct bft_event *ev),
+	TP_ARGS(ev),
+	TP_STRUCT__entry(
+		__field(u32, session)
+		__field(u64, addr)
+		__field(u64, old_len)
+		__field(u64, new_len)
+		__field(u32, flags)
+		__field(u64, new_addr)
+		__field(s64, result)
+	),
+	TP_fast_assign(
+		__entry->session = ev->session;
+		__entry->addr = ev->u.mremap.addr;
+		__entry->old_len = ev->u.mremap.old_len;
+		__entry->new_len = ev->u.mremap.new_len;
+		__entry->flags = ev->u.mremap.flags;
+		__entry->new_addr = ev->u.mremap.new_addr;
+		__entry->result = ev->u.mremap.result;
+	),
+	TP_printk("session=%u addr=0x%llx old_len=0x%llx new_len=0x%llx flags=%s new_addr=0x%llx result=%s",
+		  __entry->session, __entry->addr, __entry->old_len,
+		  __entry->new_len,
+		  __entry->flags ?
+		  __print_flags(__entry->flags, "|", BFT_MREMAP_FLAGS_SYMBOLS) :
+		  "-",
+		  __entry->new_addr,
+		  __print_symbolic(__entry->result, BFT_MAP_ERRNO_SYMBOLS))
+);
+
+TRACE_EVENT(brk,
+	TP_PROTO(const struct bft_event *ev),
+	TP_ARGS(ev),
+	TP_STRUCT__entry(
+		__field(u32, session)
+		__field(u64, brk)
+		__field(u64, result)
+	),
+	TP_fast_assign(
+		__entry->session = ev->session;
+		__entry->brk = ev->u.brk.brk;
+		__entry->result = ev->u.brk.result;
+	),
+	TP_printk("session=%u brk=0x%llx result=0x%llx",
+		  __entry->session, __entry->brk, __entry->result)
+);
+
 #endif /* BFT_TRACEPOINTS_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -171,6 +171,8 @@ struct summary {
 	uint64_t		lat_max;
 	unsigned long		forks;
 	unsigned long		mm_exits;
+	/* mmap, mprotect, munmap, mremap, brk: in map_names order */
+	unsigned long		maps[5];
 	unsigned long		io_retries;	/* result=retry lock=mmap */
 	unsigned long		fallbacks;	/* result=retry lock=vma */
 	struct tally		result;
@@ -181,6 +183,20 @@ struct summary {
 	struct object_row	*rows;
 	size_t			nrows;
 };
+
+/* The memory-map system call events, as the summary counts them. */
+static const char *const map_names[] = {
+	"mmap", "mprotect", "munmap", "mremap", "brk",
+};
+
+static void add_map(struct summary *sum, const struct trace_event *ev)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(map_names) / sizeof(map_names[0]); i++)
+		if (!strcmp(ev->name, map_names[i]))
+			sum->maps[i]++;
+}
 
 static bool is_load_event(const struct trace_event *ev)
 {
@@ -299,6 +315,8 @@ static void add_event(struct summary *sum, const struct trace_event *ev)
 		sum->forks++;
 	else if (!strcmp(ev->name, "mm_exit"))
 		sum->mm_exits++;
+	else
+		add_map(sum, ev);
 }
 
 /*
@@ -518,6 +536,9 @@ static void print_summary(FILE *f, const struct summary *sum,
 	print_objects(f, sum);
 	fprintf(f, "processes: fork %lu, mm_exit %lu\n", sum->forks,
 		sum->mm_exits);
+	fprintf(f, "maps: mmap %lu, mprotect %lu, munmap %lu, mremap %lu, brk %lu\n",
+		sum->maps[0], sum->maps[1], sum->maps[2], sum->maps[3],
+		sum->maps[4]);
 	if (opts->has_lost)
 		fprintf(f, "lost: %" PRIu64 "%s\n", opts->lost,
 			opts->lost ? " (the trace is incomplete)" : "");

@@ -590,10 +590,16 @@ static inline const char *tp_keys_of(const char *name)
 				"file result lock cache lat" },
 		{ "fork", "session child" },
 		{ "mm_exit", "session mms_left" },
+		{ "mmap", "session addr len prot flags fd file off result" },
+		{ "mprotect", "session addr len prot result" },
+		{ "munmap", "session addr len result" },
+		{ "mremap", "session addr old_len new_len flags new_addr "
+			    "result" },
+		{ "brk", "session brk result" },
 		{ "sessions", "session pid comm file label state result load_ns "
 			      "events dropped faults minor major retry "
 			      "fallback errors "
-			      "cache_hit cache_miss mms" },
+			      "cache_hit cache_miss mms maps" },
 	};
 	size_t i;
 
@@ -609,6 +615,73 @@ static inline bool tp_one_of(const char *v, const char *const *set)
 		if (strcmp(v, *set) == 0)
 			return true;
 	return false;
+}
+
+/* A memory-map system call event: mmap, mprotect, munmap, mremap, brk. */
+static inline bool tp_is_mm(const struct tp_event *ev)
+{
+	static const char *const names[] = { "mmap", "mprotect", "munmap",
+		"mremap", "brk", NULL };
+
+	return tp_one_of(ev->name, names);
+}
+
+/* prot=: rwx letters, or hex when other bits are set. */
+static inline bool tp_prot_ok(const struct tp_event *ev)
+{
+	static const char *const prot[] = { "---", "r--", "-w-", "--x",
+		"rw-", "r-x", "-wx", "rwx", NULL };
+
+	return tp_one_of(tp_get(ev, "prot"), prot) || tp_x(ev, "prot") != TP_BAD;
+}
+
+/* result= of mmap, mremap: an address, or a negative decimal errno. */
+static inline bool tp_addr_or_errno(const struct tp_event *ev)
+{
+	return tp_x(ev, "result") != TP_BAD || (tp_d(ev, "result") < 0 &&
+						tp_d(ev, "result") != TP_BADD);
+}
+
+/* result= of mprotect, munmap: 0 or a negative decimal errno. */
+static inline bool tp_zero_or_errno(const struct tp_event *ev)
+{
+	int64_t v = tp_d(ev, "result");
+
+	return v != TP_BADD && v <= 0;
+}
+
+static inline bool tp_mm_values_ok(const struct tp_event *ev)
+{
+	if (tp_is(ev, "brk"))
+		return tp_x(ev, "brk") != TP_BAD && tp_x(ev, "result") != TP_BAD;
+	if (tp_x(ev, "addr") == TP_BAD)
+		return false;
+	if (tp_is(ev, "mremap"))
+		return tp_x(ev, "old_len") != TP_BAD &&
+		       tp_x(ev, "new_len") != TP_BAD &&
+		       tp_x(ev, "new_addr") != TP_BAD &&
+		       tp_get(ev, "flags") && tp_addr_or_errno(ev);
+	if (tp_x(ev, "len") == TP_BAD)
+		return false;
+	if (tp_is(ev, "munmap"))
+		return tp_zero_or_errno(ev);
+	if (!tp_prot_ok(ev))
+		return false;
+	if (tp_is(ev, "mprotect"))
+		return tp_zero_or_errno(ev);
+	return tp_d(ev, "fd") != TP_BADD && tp_x(ev, "off") != TP_BAD &&
+	       tp_get(ev, "flags") && tp_get(ev, "file") &&
+	       tp_addr_or_errno(ev);
+}
+
+/* The value syntax of the memory-map events (docs/trace-format.md). */
+static inline bool tp_check_mm(const struct tp_event *ev, const char **why)
+{
+	bool ok = tp_mm_values_ok(ev);
+
+	*why = ok ? NULL :
+		"memory-map event: a value out of its documented syntax";
+	return ok;
 }
 
 /*
@@ -645,6 +718,8 @@ static inline bool tp_check_format_as(const struct tp_event *ev,
 	if (i != ev->nfields)
 		return false;
 	*why = NULL;
+	if (!as && tp_is_mm(ev))
+		return tp_check_mm(ev, why);
 	if (as || !tp_is(ev, "page_fault"))
 		return true;
 

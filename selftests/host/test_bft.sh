@@ -511,6 +511,7 @@ objects:
   vvar: 1
   none: 1
 processes: fork 1, mm_exit 2
+maps: mmap 0, mprotect 0, munmap 0, mremap 0, brk 0
 lost: unknown'
 check_out "summarize --session 3 --summary-only: the exact summary" \
 	"$SUMMARY3" summarize --session 3 --summary-only "$SAMPLE"
@@ -531,6 +532,7 @@ access: read 0, write 0, exec 0
 mode: user 0, kernel 0, remote 0
 objects: none
 processes: fork 0, mm_exit 0
+maps: mmap 0, mprotect 0, munmap 0, mremap 0, brk 0
 lost: unknown'
 check_out "summarize of a failed load (7-digit tid): load_error, no faults" \
 	"$SUMMARY4" summarize --pid 1234567 --summary-only "$SAMPLE"
@@ -573,13 +575,28 @@ else
 		"exit $RC" "$(diff want.sorted got.sorted)"
 fi
 
+# Session 5: memory-map system calls, in the timeline and counted.
+run summarize --session 5 "$SAMPLE"
+if [ "$RC" -eq 0 ] &&
+   [ "$(out_line 5)" = "== fault timeline: 8 events" ] &&
+   [ "$(out_line 7)" = "+0.000300 4300    mmap        addr=0x0 len=0x1e1f50 prot=r-- flags=PRIVATE|DENYWRITE fd=3 file=/lib/x86_64-linux-gnu/libc.so.6 off=0x0 result=0x7fb5f6772000" ] &&
+   [ "$(out_line 9)" = "+0.000500 4300    mprotect    addr=0x56471b0c1000 len=0x1000 prot=r-- result=0" ] &&
+   [ "$(grep -x 'maps: mmap 3, mprotect 1, munmap 1, mremap 1, brk 1' stdout)" ] &&
+   [ "$(grep -x 'faults: 0' stdout)" ]; then
+	pass "summarize: memory-map events in the timeline, and the maps: line"
+else
+	fail "summarize: memory-map events in the timeline, and the maps: line" \
+		"exit $RC" "got:" "$OUT"
+fi
+
 run summarize --summary-only "$SAMPLE"
 if [ "$RC" -eq 0 ] &&
    [ "$(grep '^== session' stdout)" = "== session 1: no load_start in this trace
 == session 3: pid 4242, file /dev/fd/3, label my\x20demo
 == session 2: no load_start in this trace
-== session 4: pid 1234567, file /tmp/bad.bft" ] &&
-   [ "$(grep -c '^$' stdout)" -eq 3 ] &&
+== session 4: pid 1234567, file /tmp/bad.bft
+== session 5: pid 4300, file /tmp/mm.bft" ] &&
+   [ "$(grep -c '^$' stdout)" -eq 4 ] &&
    grep -qx '  lib libc.so.6: 1 (file 1, anon 0)' stdout; then
 	pass "summarize without a choice: every session, in order of first line"
 else

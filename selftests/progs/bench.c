@@ -4,6 +4,8 @@
  *
  *   bench faults PAGES ROUNDS   map PAGES anonymous pages, write each,
  *                               unmap; ROUNDS times
+ *   bench maps ROUNDS           mmap one anonymous page, mprotect it,
+ *                               munmap it, never touched; ROUNDS times
  *   bench spawn N PROG          fork, execve PROG, wait; N times
  *   bench sleep                 sleep until killed (keeps a traced
  *                               process alive, hence the probes armed)
@@ -45,6 +47,24 @@ static int faults(long pages, int rounds)
 	return 0;
 }
 
+/* Memory-map system calls alone: no page is faulted in. */
+static int maps(int rounds)
+{
+	long long start = now_ns();
+	void *p;
+	int r;
+
+	for (r = 0; r < rounds; r++) {
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED || mprotect(p, 4096, PROT_READ) ||
+		    munmap(p, 4096))
+			return 1;
+	}
+	printf("%lld\n", now_ns() - start);
+	return 0;
+}
+
 static int spawn(int n, char *prog)
 {
 	char *argv[] = { prog, NULL };
@@ -73,11 +93,13 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "faults"))
 		return faults(atol(argv[2]), atoi(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "maps"))
+		return maps(atoi(argv[2]));
 	if (argc == 4 && !strcmp(argv[1], "spawn"))
 		return spawn(atoi(argv[2]), argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "sleep"))
 		for (;;)
 			pause();
-	fprintf(stderr, "usage: bench faults PAGES ROUNDS | spawn N PROG | sleep\n");
+	fprintf(stderr, "usage: bench faults PAGES ROUNDS | maps ROUNDS | spawn N PROG | sleep\n");
 	return 2;
 }
