@@ -426,6 +426,82 @@ static void attribute(struct report_session *s, struct attr_priv *p,
 	lookup(a, ef);
 }
 
+/* Whether ELF address @vaddr is inside one of @elf's PT_LOADs (memsz). */
+static bool in_load_segment(Elf *elf, uint64_t vaddr)
+{
+	GElf_Phdr ph;
+	size_t n, i;
+
+	if (elf_getphdrnum(elf, &n) != 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (gelf_getphdr(elf, i, &ph) && ph.p_type == PT_LOAD &&
+		    vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_memsz)
+			return true;
+	return false;
+}
+
+/*
+ * A library's bss beyond its last file page is an anonymous mapping that
+ * ld.so puts there (mmap MAP_ANONYMOUS|MAP_FIXED): an address of an
+ * anonymous object inside a library's PT_LOAD is that library's, as the
+ * kernel's obj= says of the executable's bss.  Returns the library's
+ * index, or REPORT_NONE.
+ */
+static size_t lib_of_anon(const struct report_session *s,
+			  const struct attr_priv *p, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < s->nobjects; i++) {
+		const struct report_object *o = &s->objects[i];
+
+		if (o->kind == ROBJ_LIB && o->has_bias && p->files[i].elf &&
+		    addr >= o->bias &&
+		    in_load_segment(p->files[i].elf, addr - o->bias))
+			return i;
+	}
+	return REPORT_NONE;
+}
+
+/* Move @a from an anonymous object to the library whose bss holds it. */
+static bool claim_bss(struct report_session *s, struct attr_priv *p,
+		      struct report_attr *a)
+{
+	size_t lib;
+
+	if (a->object == REPORT_NONE ||
+	    s->objects[a->object].kind != ROBJ_ANON)
+		return false;
+	lib = lib_of_anon(s, p, a->addr);
+	if (lib == REPORT_NONE)
+		return false;
+	a->object = lib;
+	a->mapping = REPORT_NONE;
+	a->has_file_off = false;
+	a->state = RATTR_NO_FILE;
+	return true;
+}
+
+/* A fault moved by claim_bss() counts for its new object. */
+static void move_counts(struct report_session *s, size_t from,
+			const struct report_fault *f)
+{
+	struct report_object *old = &s->objects[from];
+	struct report_object *new = &s->objects[f->at_addr.object];
+	bool major = f->result == RRES_MAJOR;
+	bool miss = f->cache == RCACHE_MISS;
+
+	old->faults--;
+	new->faults++;
+	old->lat_ns -= f->lat_ns;
+	new->lat_ns += f->lat_ns;
+	old->major -= major;
+	new->major += major;
+	old->cache_miss -= miss;
+	new->cache_miss += miss;
+}
+
 /*
  * The program's main(), from its symbol table: placed at the address its
  * bias gives, and attributed like a fault's address.
@@ -499,8 +575,14 @@ int report_session_attribute(struct report_session *s, const char *root)
 	}
 	free(abs_root);
 	for (i = 0; i < s->nfaults; i++) {
-		attribute(s, p, &s->faults[i].at_addr);
-		attribute(s, p, &s->faults[i].at_ip);
+		struct report_fault *f = &s->faults[i];
+		size_t was = f->at_addr.object;
+
+		if (claim_bss(s, p, &f->at_addr))
+			move_counts(s, was, f);
+		claim_bss(s, p, &f->at_ip);
+		attribute(s, p, &f->at_addr);
+		attribute(s, p, &f->at_ip);
 	}
 	if (s->has_entry) {
 		attribute(s, p, &s->entry_at);

@@ -35,14 +35,15 @@ cat > "$guest_script" <<'GUEST'
 cd /tmp
 bft run --trace-out /tmp/hello.trace -- /selftests/progs/hello-dynamic >/dev/null
 bft run --trace-out /tmp/touch.trace -- /selftests/progs/touch >/dev/null
-for t in hello touch; do
+bft run --trace-out /tmp/uselib.trace -- /selftests/progs/uselib >/dev/null
+for t in hello touch uselib; do
 	echo "==BEGIN $t"
 	cat /tmp/$t.trace
 	echo "==END $t"
 done
 GUEST
 "$top/qemu/run" --kver "$kver" --mode demo --script "$guest_script" | tr -d '\r' > "$log"
-for t in hello touch; do
+for t in hello touch uselib; do
 	sed -n "/^==BEGIN $t\$/,/^==END $t\$/p" "$log" | sed '1d;$d' > "$fix/$t.trace"
 	if ! [ -s "$fix/$t.trace" ]; then
 		echo "capture-fixture.sh: no $t trace in the VM's output:" >&2
@@ -60,13 +61,15 @@ done
 # to 80 KB).  hello-dynamic is small and kept whole.  ld.so is stripped
 # on Debian; its symbols come from libc6-dbg's debug file, found by
 # build-id under the fixture's usr/lib/debug, reduced to .symtab
-# (objcopy --strip-debug).  libc is not copied: without mmap events the
-# trace names no path for it.
+# (objcopy --strip-debug).  uselib and its libbftdemo.so are small and
+# kept whole: a library mapped by ld.so (mmap events), attributed by
+# symbol.  libc (2 MB) is not copied: its objects read "not found".
 guest=$top/build/vm-$kver/guest/selftests/progs
 root=$fix/root
 rm -rf "$root"
 mkdir -p "$root/selftests/progs" "$root/lib64"
 cp "$guest/hello-dynamic" "$root/selftests/progs/hello-dynamic"
+cp "$guest/uselib" "$guest/libbftdemo.so" "$root/selftests/progs/"
 objcopy --only-keep-debug "$guest/touch" "$root/selftests/progs/touch"
 ld=$(readlink -f /lib64/ld-linux-x86-64.so.2)
 objcopy --only-keep-debug "$ld" "$root/lib64/ld-linux-x86-64.so.2"
