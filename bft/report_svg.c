@@ -174,6 +174,22 @@ static int add_unmapped_rows(struct heat *h, size_t o, size_t *cap)
 	return i < n ? -1 : 0;
 }
 
+/* Whether object @o has a mapping of known size. */
+static bool has_sized_map(const struct report_object *o)
+{
+	size_t m;
+
+	for (m = 0; m < o->nmaps; m++)
+		if (page_up(o->maps[m].end) > PAGE_DOWN(o->maps[m].start))
+			return true;
+	return false;
+}
+
+/*
+ * One row per mapping; a mapping of unknown size (the trace gave a point:
+ * load_brk, load_stack, load_vdso) only when its object has no sized one
+ * (a brk event sizes the heap).
+ */
 static int make_rows(struct heat *h)
 {
 	const struct report_session *s = h->s;
@@ -186,9 +202,13 @@ static int make_rows(struct heat *h)
 	for (o = 0; o < s->nobjects; o++) {
 		if (!s->objects[o].nmaps && add_unmapped_rows(h, o, &cap))
 			return -1;
+		bool sized = has_sized_map(&s->objects[o]);
+
 		for (m = 0; m < s->objects[o].nmaps; m++) {
 			const struct report_mapping *mp = &s->objects[o].maps[m];
 
+			if (sized && page_up(mp->end) <= PAGE_DOWN(mp->start))
+				continue;
 			w = add_row(h, &cap);
 			if (!w)
 				return -1;

@@ -208,6 +208,10 @@ def expected_rows(s):
     maps = []
     for o in range(s['objects']):
         om = [m for m in s['maps'] if m['object'] == o]
+        # A point mapping (size unknown) only when none is sized.
+        sized = [m for m in om if page_up(m['end']) > page_down(m['start'])]
+        if sized:
+            om = sized
         maps += om if om else unmapped_rows(s, o)
     for m in maps:
         start, end = page_down(m['start']), page_up(m['end'])

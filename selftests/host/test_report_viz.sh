@@ -108,8 +108,11 @@ for trace in "$FIX"/*.trace; do
 	done
 	"$BFT" report --root "$FIX/root" -f perfetto -o "$T/$n.2.perfetto" "$trace" 2>/dev/null
 	"$BFT" report --root "$FIX/root" -f svg -o "$T/$n.2.svg" "$trace" 2>/dev/null
-	if [ -n "$ok" ] && ! cat "$T/$n".*.err | grep -q .; then
-		pass "$n.trace: bft report writes json, perfetto and svg, silently"
+	# Only the notes of files the fixture leaves out (libc: see
+	# scripts/capture-fixture.sh) may be on stderr.
+	if [ -n "$ok" ] && ! cat "$T/$n".*.err |
+	   grep -v '^bft report: note: .*: cannot open: No such file or directory; no symbols for it$' | grep -q .; then
+		pass "$n.trace: bft report writes json, perfetto and svg, with no message but the fixture's missing files"
 	else
 		fail "$n.trace: bft report writes json, perfetto and svg, silently"
 		cat "$T/$n".*.err | sed 's/^/# /'
