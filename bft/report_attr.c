@@ -502,6 +502,49 @@ static void move_counts(struct report_session *s, size_t from,
 	new->cache_miss += miss;
 }
 
+/* Append the allocated sections of @elf overlapping [lo, hi) to @out. */
+static char *sections_in(Elf *elf, uint64_t lo, uint64_t hi)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx, len = 0;
+	char *out = xstrdup("");
+	const char *name;
+	GElf_Shdr sh;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return out;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) ||
+		    (sh.sh_flags & SHF_TLS) || !sh.sh_size ||
+		    sh.sh_addr >= hi || sh.sh_addr + sh.sh_size <= lo)
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name)
+			continue;
+		out = xrealloc(out, len + strlen(name) + 2);
+		len += sprintf(out + len, "%s%s", len ? " " : "", name);
+	}
+	return out;
+}
+
+/* The sections a file object's mmap, mprotect or munmap range covers. */
+static void attribute_mm(struct report_session *s, struct attr_priv *p,
+			 struct report_mm *m)
+{
+	uint64_t start = m->kind == RMM_MMAP ? m->result : m->addr;
+	const struct report_object *o;
+
+	if (!m->ok || !m->len || m->object == REPORT_NONE ||
+	    m->kind == RMM_BRK || m->kind == RMM_MREMAP)
+		return;
+	o = &s->objects[m->object];
+	if (o->kind > ROBJ_LIB || !o->has_bias || !p->files[m->object].elf ||
+	    start < o->bias)
+		return;
+	m->sections = sections_in(p->files[m->object].elf, start - o->bias,
+				  start - o->bias + m->len);
+}
+
 /*
  * The program's main(), from its symbol table: placed at the address its
  * bias gives, and attributed like a fault's address.
@@ -584,6 +627,8 @@ int report_session_attribute(struct report_session *s, const char *root)
 		attribute(s, p, &f->at_addr);
 		attribute(s, p, &f->at_ip);
 	}
+	for (i = 0; i < s->nmm; i++)
+		attribute_mm(s, p, &s->mm[i]);
 	if (s->has_entry) {
 		attribute(s, p, &s->entry_at);
 		attribute(s, p, &s->exe_entry_at);

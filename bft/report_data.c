@@ -188,6 +188,8 @@ static void json_mm(FILE *f, const struct report_mm *m)
 	json_hex(f, m->result);
 	fputs(",\"object\":", f);
 	json_index(f, m->object);
+	fputs(",\"sections\":", f);
+	json_str(f, m->sections);
 	fputc('}', f);
 }
 

@@ -645,6 +645,15 @@ static void mm_mmap(struct builder *b, struct report_mm *m,
 		m->off);
 }
 
+/* mprotect, munmap: the object whose mapping holds addr= before the call. */
+static void mm_object_at(struct builder *b, struct report_mm *m)
+{
+	size_t obj, map;
+
+	if (map_find(b->s, m->addr, b->now, &obj, &map))
+		m->object = obj;
+}
+
 /* mremap: the old range's mappings move, offsets kept, to the new. */
 static void mm_mremap(struct builder *b, struct report_mm *m,
 		      const struct report_event *e)
@@ -734,11 +743,13 @@ static void on_mm_event(struct builder *b, struct report_event *e)
 	} else if (!strcmp(e->name, "mprotect")) {
 		m->kind = RMM_MPROTECT;
 		snprintf(m->prot, sizeof(m->prot), "%s", ev_get(e, "prot"));
+		mm_object_at(b, m);
 		if (m->ok)
 			carve(b, page_down(m->addr), page_up(m->addr + m->len),
 			      m->prot);
 	} else if (!strcmp(e->name, "munmap")) {
 		m->kind = RMM_MUNMAP;
+		mm_object_at(b, m);
 		if (m->ok)
 			carve(b, page_down(m->addr), page_up(m->addr + m->len),
 			      NULL);
@@ -1087,6 +1098,8 @@ void report_session_free(struct report_session *s)
 	free(s->events);
 	free(s->steps);
 	free(s->objects);
+	for (i = 0; i < s->nmm; i++)
+		free(s->mm[i].sections);
 	free(s->mm);
 	free(s->faults);
 	free(s->touches);

@@ -168,40 +168,6 @@ struct report_object {
 /* ------------------------------------------------------------------ */
 /* Memory-map events (helpers/MM_EVENTS_SPEC.md)                       */
 
-enum report_mm_kind {
-	RMM_MMAP,
-	RMM_MPROTECT,
-	RMM_MUNMAP,
-	RMM_MREMAP,
-	RMM_BRK,
-};
-
-struct report_mm {
-	size_t		event;		/* index into events[] */
-	enum report_mm_kind kind;
-	int		tid;
-	uint64_t	rel_us;
-	uint64_t	addr;		/* addr=; mremap: the old address;
-					 * brk: brk= */
-	uint64_t	len;		/* len=; mremap: old_len= */
-	uint64_t	new_len;	/* mremap only */
-	uint64_t	new_addr;	/* mremap only: the 5th argument */
-	char		prot[8];	/* mmap, mprotect; "" otherwise */
-	const char	*flags;		/* mmap, mremap; "" otherwise */
-	int		fd;		/* mmap; -1 otherwise */
-	const char	*file;		/* mmap; NULL for "-" and others */
-	uint64_t	off;		/* mmap */
-	bool		ok;		/* the call succeeded */
-	int64_t		error;		/* -errno when !ok, else 0 */
-	uint64_t	result;		/* mmap/mremap: the address; brk: the
-					 * break; else 0 */
-	size_t		object;		/* the object it mapped or changed, or
-					 * REPORT_NONE */
-};
-
-/* ------------------------------------------------------------------ */
-/* Faults and their attribution                                        */
-
 enum report_attr_state {
 	RATTR_NONE,		/* no address to attribute (ip=-) */
 	RATTR_NO_OBJECT,	/* no object of the session holds it */
@@ -233,6 +199,47 @@ struct report_attr {
 	const char	*src_file;	/* DWARF line info, NULL if none */
 	int		src_line;	/* 0 if none */
 };
+
+enum report_mm_kind {
+	RMM_MMAP,
+	RMM_MPROTECT,
+	RMM_MUNMAP,
+	RMM_MREMAP,
+	RMM_BRK,
+};
+
+struct report_mm {
+	size_t		event;		/* index into events[] */
+	enum report_mm_kind kind;
+	int		tid;
+	uint64_t	rel_us;
+	uint64_t	addr;		/* addr=; mremap: the old address;
+					 * brk: brk= */
+	uint64_t	len;		/* len=; mremap: old_len= */
+	uint64_t	new_len;	/* mremap only */
+	uint64_t	new_addr;	/* mremap only: the 5th argument */
+	char		prot[8];	/* mmap, mprotect; "" otherwise */
+	const char	*flags;		/* mmap, mremap; "" otherwise */
+	int		fd;		/* mmap; -1 otherwise */
+	const char	*file;		/* mmap; NULL for "-" and others */
+	uint64_t	off;		/* mmap */
+	bool		ok;		/* the call succeeded */
+	int64_t		error;		/* -errno when !ok, else 0 */
+	uint64_t	result;		/* mmap/mremap: the address; brk: the
+					 * break; else 0 */
+	size_t		object;		/* the object it mapped or changed, or
+					 * REPORT_NONE */
+	/*
+	 * mmap, mprotect, munmap of a file's object whose bias is known: the
+	 * allocated sections of the file the range overlaps, in address
+	 * order, space-separated ("" if none); NULL when not known.
+	 */
+	char		*sections;
+};
+
+/* ------------------------------------------------------------------ */
+/* Faults and their attribution                                        */
+
 
 enum report_access { RACC_READ, RACC_WRITE, RACC_EXEC, RACC_OTHER };
 enum report_result {

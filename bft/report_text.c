@@ -281,6 +281,57 @@ static void print_warm(FILE *f, const struct report_session *s)
 		t->saved_lat_ns, t->lat_ns);
 }
 
+/* The arguments of one memory-map call, as the trace gives them. */
+static void print_mm_args(FILE *f, const struct report_mm *m)
+{
+	switch (m->kind) {
+	case RMM_MMAP:
+		fprintf(f, "addr=0x%" PRIx64 " len=0x%" PRIx64 " prot=%s flags=%s fd=%d file=%s off=0x%" PRIx64,
+			m->addr, m->len, m->prot, m->flags, m->fd,
+			m->file ? m->file : "-", m->off);
+		break;
+	case RMM_MPROTECT:
+		fprintf(f, "addr=0x%" PRIx64 " len=0x%" PRIx64 " prot=%s",
+			m->addr, m->len, m->prot);
+		break;
+	case RMM_MUNMAP:
+		fprintf(f, "addr=0x%" PRIx64 " len=0x%" PRIx64, m->addr,
+			m->len);
+		break;
+	case RMM_MREMAP:
+		fprintf(f, "addr=0x%" PRIx64 " old_len=0x%" PRIx64 " new_len=0x%" PRIx64 " flags=%s",
+			m->addr, m->len, m->new_len, m->flags);
+		break;
+	case RMM_BRK:
+		fprintf(f, "brk=0x%" PRIx64, m->addr);
+		break;
+	}
+}
+
+/* "== memory-map calls": what the program (ld.so first) mapped. */
+static void print_mm(FILE *f, const struct report_session *s)
+{
+	size_t i;
+
+	fprintf(f, "== memory-map calls after the exec: %zu\n", s->nmm);
+	for (i = 0; i < s->nmm; i++) {
+		const struct report_mm *m = &s->mm[i];
+
+		fprintf(f, "+%.6f %-5d %-8s ", m->rel_us / 1e6, m->tid,
+			report_mm_kind_name(m->kind));
+		print_mm_args(f, m);
+		if (m->ok)
+			fprintf(f, " -> 0x%" PRIx64 "\n", m->kind == RMM_MPROTECT ||
+				m->kind == RMM_MUNMAP ? 0 : m->result);
+		else
+			fprintf(f, " -> %" PRId64 "\n", m->error);
+		if (m->sections)
+			fprintf(f, "%17s%s: %s\n", "",
+				s->objects[m->object].name,
+				*m->sections ? m->sections : "(no section)");
+	}
+}
+
 /* One line of "where execution starts". */
 static void print_start_line(FILE *f, const struct report_session *s,
 			     const char *what, const struct report_attr *a,
@@ -329,6 +380,7 @@ static void print_session(FILE *f, const struct report_session *s)
 	print_start(f, s);
 	report_stack_print(f, s);
 	print_objects(f, s);
+	print_mm(f, s);
 	print_groups(f, s);
 	print_touches(f, s);
 	print_warm(f, s);

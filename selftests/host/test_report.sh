@@ -195,6 +195,8 @@ attr_check "uselib: the library's .bss writes are demo_bss, by demo_touch, thoug
 	'sorted((at(x, "addr"), at(x, "ip").split("+")[0]) for x in f if x["at_addr"]["symbol"] == "demo_bss") == [("libbftdemo.so:.bss:demo_bss", "libbftdemo.so:.text:demo_touch")] * 2 and sorted(x["at_addr"]["sym_off"] for x in f if x["at_addr"]["symbol"] == "demo_bss") == ["0x0", "0x1000"] and all(x["obj"] == "anon" for x in f if x["at_addr"]["symbol"] == "demo_bss")'
 attr_check "uselib: the .data write is demo_data, by demo_touch" uselib \
 	'[(at(x, "addr"), at(x, "ip").split("+")[0]) for x in f if x["at_addr"]["symbol"] == "demo_data"] == [("libbftdemo.so:.data:demo_data", "libbftdemo.so:.text:demo_touch")]'
+attr_check "uselib: RELRO's mprotect(PROT_READ) of the program covers its .dynamic and .got" uselib \
+	'[(m["prot"], m["ok"]) for m in s["mm"] if m["kind"] == "mprotect" and m["object"] is not None and o[m["object"]]["name"] == "uselib" and {".init_array", ".dynamic", ".got"} <= set(m["sections"].split())] == [("r--", True)]'
 attr_check "uselib: the library's bias is the address of its first mmap by ld.so" uselib \
 	'[y["bias"] for y in o if y["name"] == "libbftdemo.so"] == [m["result"] for m in s["mm"] if m["kind"] == "mmap" and m["file"] == "/selftests/progs/libbftdemo.so"][:1]'
 
