@@ -40,3 +40,19 @@ cat /sys/kernel/debug/binfmt_trace/sessions
 
 step "/sys/kernel/debug/binfmt_trace/stats"
 cat /sys/kernel/debug/binfmt_trace/stats
+
+step "the cold run, explained: bft report /tmp/hello.trace"
+echo "   (every fault named by object, section and symbol, from the trace's own"
+echo "   load and map events and the ELF files' symbol tables)"
+bft report /tmp/hello.trace
+
+step "the same as a Perfetto timeline and a page heat map:"
+mkdir -p /mnt/disk/out
+echo "   bft report --format perfetto -o /mnt/disk/out/hello.perfetto.json /tmp/hello.trace"
+bft report --format perfetto -o /mnt/disk/out/hello.perfetto.json /tmp/hello.trace
+echo "   bft report --format svg -o /mnt/disk/out/hello.svg /tmp/hello.trace"
+bft report --format svg -o /mnt/disk/out/hello.svg /tmp/hello.trace
+cp /tmp/hello.trace /mnt/disk/out/hello.trace
+sync
+echo "   open hello.perfetto.json at https://ui.perfetto.dev (Open trace file),"
+echo "   hello.svg in a browser; make demo copies them out of the VM:"

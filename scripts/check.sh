@@ -230,6 +230,24 @@ check_accel_fallback() {
 	fi
 }
 
+# The walkthrough's commands (docs/walkthrough.md) in the 6.12 VM: each
+# runs, the report shows the RELRO mprotect with its sections, bft diff
+# finds the two loaders identical.
+check_walkthrough() {
+	local out=$log/walkthrough.log name="walkthrough: every command of docs/walkthrough.md runs in the VM"
+	bash "$top/qemu/run" --kver 6.12 --mode demo \
+		--script "$top/qemu/walkthrough.sh" 2>&1 | tr -d '\r' >"$out"
+	if grep -q '^BFT-GUEST-END rc=0' "$out" &&
+	   [ "$(grep -c '^\$ bft ' "$out")" = 6 ] &&
+	   grep -q '^== memory-map calls after the exec' "$out" &&
+	   grep -Eq '^ +relro: .*\.dynamic.* \.got' "$out" &&
+	   grep -q '^bft diff: identical: /mnt/disk/hello' "$out"; then
+		result OK "$name"
+	else
+		result FAIL "$name" "$out"
+	fi
+}
+
 check_packaging() {
 	bash "$top/scripts/check-packaging.sh" >"$log/packaging.log" 2>&1
 	forward_tap packaging "$log/packaging.log"
@@ -246,6 +264,7 @@ main() {
 	for k in "${kernels[@]}"; do check_ibt "$k"; done
 	check_flake
 	check_stress
+	check_walkthrough
 	check_packaging
 	check_accel_fallback
 	echo "$passed passed, $failed failed, $skipped skipped"

@@ -21,13 +21,14 @@ cache=${BFT_CACHE:-$top/.cache}
 # e2fsprogs' debugfs copies the guest's kallsyms off its disk.  bft report
 # reads ELF files with elfutils (libdw, libelf; bft is linked statically,
 # so their compression libraries too); python3-jsonschema checks its JSON,
-# librsvg2-bin's rsvg-convert renders its --format svg in the tests.
+# librsvg2-bin's rsvg-convert renders its --format svg in the tests;
+# libc6-dbg gives the VM's ld.so and libc their symbols (qemu/mkinitramfs).
 packages=(make gcc gcc-12 libc6-dev linux-libc-dev binutils
 	  qemu-system-x86 busybox-static cpio xz-utils zstd e2fsprogs
 	  sparse dwarves kmod musl-tools perl python3 gdb groff-base
 	  dkms dh-dkms debhelper lintian dpkg-dev clang libclang-rt-14-dev
 	  libdw-dev libelf-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev
-	  python3-jsonschema librsvg2-bin)
+	  python3-jsonschema librsvg2-bin libc6-dbg)
 
 # The meta-packages that name the two target kernels, by short name.
 declare -A meta=([6.1]=linux-image-amd64 [6.12]=linux-image-6.12-amd64)
