@@ -186,7 +186,30 @@ static bool has_sized_map(const struct report_object *o)
 }
 
 /*
- * One row per mapping; a mapping of unknown size (the trace gave a point:
+ * Whether a fault of the session on object @o was taken in the mapping
+ * @mp while it was there: a mapping that was replaced later (the
+ * reservation of a whole image, the pieces an mprotect split) is drawn
+ * only then.
+ */
+static bool map_has_fault(const struct report_session *s, size_t o,
+			  const struct report_mapping *mp)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfaults; i++)
+		if (s->faults[i].at_addr.object == o &&
+		    s->faults[i].event >= mp->event &&
+		    (mp->end_event == REPORT_NONE ||
+		     s->faults[i].event < mp->end_event) &&
+		    s->faults[i].addr >= PAGE_DOWN(mp->start) &&
+		    s->faults[i].addr < page_up(mp->end))
+			return true;
+	return false;
+}
+
+/*
+ * One row per mapping, but none for a mapping that was unmapped or
+ * replaced later and has no fault in it; a mapping of unknown size (the trace gave a point:
  * load_brk, load_stack, load_vdso) only when its object has no sized one
  * (a brk event sizes the heap).
  */
@@ -208,6 +231,9 @@ static int make_rows(struct heat *h)
 			const struct report_mapping *mp = &s->objects[o].maps[m];
 
 			if (sized && page_up(mp->end) <= PAGE_DOWN(mp->start))
+				continue;
+			if (mp->end_event != REPORT_NONE &&
+			    !map_has_fault(s, o, mp))
 				continue;
 			w = add_row(h, &cap);
 			if (!w)

@@ -212,6 +212,12 @@ def expected_rows(s):
         sized = [m for m in om if page_up(m['end']) > page_down(m['start'])]
         if sized:
             om = sized
+        # A mapping replaced or unmapped later: drawn only with a fault
+        # taken in it while it was there.
+        om = [m for m in om if m['end_event'] < 0 or any(
+            f['object'] == o and m['event'] <= f['event'] < m['end_event']
+            and page_down(m['start']) <= f['addr'] < page_up(m['end'])
+            for f in s['faults'])]
         maps += om if om else unmapped_rows(s, o)
     for m in maps:
         start, end = page_down(m['start']), page_up(m['end'])
@@ -232,6 +238,12 @@ def cell_of(rows, f):
     for i in range(len(rows) - 1, -1, -1):
         start, end, per, _, obj = rows[i]
         if obj == f['object'] and start <= f['addr'] < end:
+            return (i, (page_down(f['addr']) - start) // PAGE // per)
+    # Not in a row of its object (a library's bss, which ld.so maps
+    # anonymous): the row that holds the address.
+    for i in range(len(rows) - 1, -1, -1):
+        start, end, per, _, obj = rows[i]
+        if start <= f['addr'] < end and end - start > 0:
             return (i, (page_down(f['addr']) - start) // PAGE // per)
     return None
 
@@ -332,12 +344,16 @@ def from_model(model):
                         'addr': num(f['addr']), 'result': f['result'],
                         'cache': f['cache'], 'first_touch': f['first_touch'],
                         'object': (-1 if f['at_addr']['object'] is None
-                                   else f['at_addr']['object'])}
+                                   else f['at_addr']['object']),
+                        'event': f['event']}
                        for f in s['faults']],
             'mm': len(s['mm']),
             'objects': len(objs),
             'maps': [{'object': i, 'start': num(m['start']),
-                      'end': num(m['end'])}
+                      'end': num(m['end']),
+                      'event': m['event'],
+                      'end_event': (-1 if m['end_event'] is None
+                                    else m['end_event'])}
                      for i, o in enumerate(objs) for m in o['mappings']],
         })
     return {'sessions': out}

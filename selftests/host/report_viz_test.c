@@ -341,22 +341,25 @@ static void facts(FILE *f, const struct report *r)
 
 			fprintf(f, "%s{\"tid\":%d,\"rel_us\":%" PRIu64 ",\"lat_ns\":%" PRIu64
 				",\"since_ns\":%" PRIu64 ",\"addr\":%" PRIu64
-				",\"result\":\"%s\",\"cache\":\"%s\",\"first_touch\":%s,\"object\":%ld}",
+				",\"result\":\"%s\",\"cache\":\"%s\",\"first_touch\":%s,\"object\":%ld,\"event\":%zu}",
 				k ? "," : "", ft->tid, ft->rel_us, ft->lat_ns,
 				ft->since_ns, ft->addr,
 				ft->result_name, ft->cache_name,
 				ft->first_touch ? "true" : "false",
 				ft->at_addr.object == REPORT_NONE ? -1L :
-				(long)ft->at_addr.object);
+				(long)ft->at_addr.object, ft->event);
 		}
 		fputs("],\"mm\":", f);
 		fprintf(f, "%zu,\"events\":%zu,\"objects\":%zu,\"maps\":[",
 			s->nmm, s->nevents, s->nobjects);
 		for (k = 0; k < s->nobjects; k++)
 			for (m = 0; m < s->objects[k].nmaps; m++)
-				fprintf(f, "%s{\"object\":%zu,\"start\":%" PRIu64 ",\"end\":%" PRIu64 "}",
+				fprintf(f, "%s{\"object\":%zu,\"start\":%" PRIu64 ",\"end\":%" PRIu64 ",\"event\":%zu,\"end_event\":%ld}",
 					k || m ? "," : "", k, s->objects[k].maps[m].start,
-					s->objects[k].maps[m].end);
+					s->objects[k].maps[m].end,
+					s->objects[k].maps[m].event,
+					s->objects[k].maps[m].end_event == REPORT_NONE ?
+					-1L : (long)s->objects[k].maps[m].end_event);
 		fputs("]}", f);
 	}
 	fputs("]}\n", f);
