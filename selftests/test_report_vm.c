@@ -144,4 +144,22 @@ TEST_F(report, execution_starts_at_ld_so_start_then_at_entry)
 		  strtoull(first + strlen("first instruction:"), NULL, 16));
 }
 
+/* bft run --report json: bft report's JSON of the run, in -o's file. */
+TEST(bft_run_report_json)
+{
+	char *run[] = { "/bin/bft", "run", "--report", "json", "-o",
+			"/tmp/rv-run.json", "--", PROGS "/hello-static", NULL };
+	static const char head[] = "{\"schema\":\"bft-report/1\",";
+	char *json;
+
+	ASSERT_EQ(0, run_to(run, "/tmp/rv-run.out"));
+	json = tp_read_file("/tmp/rv-run.json", NULL);
+	ASSERT_NE(NULL, json);
+	EXPECT_EQ(0, strncmp(json, head, sizeof(head) - 1))
+		TH_LOG("%.80s", json);
+	EXPECT_NE(NULL, strstr(json, "\"file\":\"" PROGS "/hello-static\""));
+	EXPECT_NE(NULL, strstr(json, "\"symbol\":\"main\""));
+	free(json);
+}
+
 TEST_HARNESS_MAIN
