@@ -668,11 +668,21 @@ static void bft_disarm(void)
 	bft_armed = false;
 }
 
+/*
+ * Disarm once nobody needs the probes.  A memory-map call still between
+ * its entry and return handlers would lose its references with its
+ * return handler: wait for it (see bft_mm_calls_in_flight()).
+ */
 static void bft_disarm_work_fn(struct work_struct *work)
 {
 	mutex_lock(&bft_probe_lock);
-	if (bft_armed && !atomic_read(&bft_probe_users))
-		bft_disarm();
+	if (bft_armed && !atomic_read(&bft_probe_users)) {
+		if (bft_mm_calls_in_flight())
+			schedule_delayed_work(&bft_disarm_work,
+					      msecs_to_jiffies(10));
+		else
+			bft_disarm();
+	}
 	mutex_unlock(&bft_probe_lock);
 }
 

@@ -46,6 +46,21 @@ struct bft_mm_call {
 	unsigned long		arg[6];
 };
 
+/*
+ * Traced calls between their entry and return handlers.  Each holds a
+ * session reference and maybe a file, which only the return handler puts:
+ * the probes must not be unregistered while any is in flight (a return
+ * handler of an unregistered kretprobe is skipped).  A traced call keeps
+ * its mm, hence the probe users, alive, so this cannot happen today;
+ * bft_mm_calls_in_flight() makes the disarm check it all the same.
+ */
+static atomic_t bft_mm_in_flight;
+
+int bft_mm_calls_in_flight(void)
+{
+	return atomic_read(&bft_mm_in_flight);
+}
+
 /* The user registers that __x64_sys_*(const struct pt_regs *) reads. */
 static int bft_mm_call_entry(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
@@ -64,6 +79,7 @@ static int bft_mm_call_entry(struct kretprobe_instance *ri,
 	c->arg[4] = user->r8;
 	c->arg[5] = user->r9;
 	c->file = NULL;
+	atomic_inc(&bft_mm_in_flight);
 	return 0;
 }
 
@@ -73,6 +89,7 @@ static void bft_mm_call_done(struct bft_mm_call *c)
 	if (c->file)
 		fput(c->file);
 	bft_session_put(c->session);
+	atomic_dec(&bft_mm_in_flight);
 }
 
 /* Begin the event of a traced call, and count it for its session. */

@@ -23,4 +23,7 @@ extern const struct kretprobe bft_mm_templates[BFT_MM_NR];
 /* The key of each one's missed count in the stats file. */
 extern const char * const bft_mm_missed_names[BFT_MM_NR];
 
+/* Traced calls whose return handler has not run yet. */
+int bft_mm_calls_in_flight(void);
+
 #endif /* BFT_MM_EVENTS_H */

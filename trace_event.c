@@ -184,6 +184,8 @@ size_t bft_event_put_path(struct bft_event *ev, size_t off,
 	char *buf = this_cpu_ptr(&bft_writers)->path;
 	char *p;
 
+	/* The per-CPU buffer is ours only between begin and commit. */
+	lockdep_assert_preemption_disabled();
 	if (!file)
 		return bft_event_put_str(ev, off, NULL);
 	p = d_path(&file->f_path, buf, PATH_MAX);
