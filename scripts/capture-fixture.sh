@@ -13,7 +13,7 @@
 # selftests/fixtures/report/{hello,touch}.trace, the programs under
 # root/ at the paths the traces name, reduced as the README there says.
 # Rerun it after a kernel-side change of the trace (e.g. the mmap events)
-# and then update the expected outputs: selftests/host/test_report.sh --update.
+# and then update the expected outputs: BFT_UPDATE_GOLDEN=1 selftests/host/test_report.sh.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

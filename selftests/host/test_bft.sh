@@ -13,75 +13,9 @@
 
 set -u
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BFT=${1:-$REPO/bft/bft}
-case $BFT in
-/*) ;;
-*) BFT=$PWD/$BFT ;;
-esac
-
-if [ ! -x "$BFT" ]; then
-	echo "test_bft.sh: $BFT is not an executable; run make -C bft" >&2
-	exit 2
-fi
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/test_bft.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 2
-
-# ------------------------------------------------------------------
-# TAP bookkeeping.  Results are collected so the plan can come first.
-
-RESULTS=()
-PASSED=0
-FAILED=0
-
-pass() {
-	RESULTS+=("ok $((${#RESULTS[@]} + 1)) - $1")
-	PASSED=$((PASSED + 1))
-}
-
-# fail DESCRIPTION [DIAGNOSTIC...]
-fail() {
-	local line="not ok $((${#RESULTS[@]} + 1)) - $1" d
-	shift
-	for d in "$@"; do
-		line+=$'\n'"# $d"
-	done
-	RESULTS+=("$line")
-	FAILED=$((FAILED + 1))
-}
-
-# check DESCRIPTION COMMAND...: ok if COMMAND succeeds.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then
-		pass "$desc"
-	else
-		fail "$desc" "failed: $*"
-	fi
-}
-
-# Run bft, keeping stdout, stderr and the exit status in OUT, ERR, RC.
-run() {
-	"$BFT" "$@" >stdout 2>stderr
-	RC=$?
-	OUT=$(<stdout)
-	ERR=$(<stderr)
-}
-
-# check_rc DESCRIPTION WANT-RC BFT-ARGS...
-check_rc() {
-	local desc=$1 want=$2
-	shift 2
-	run "$@"
-	if [ "$RC" -eq "$want" ]; then
-		pass "$desc"
-	else
-		fail "$desc" "bft $*: exit $RC, want $want" "stderr: $ERR"
-	fi
-}
+TAP_NAME=test_bft.sh
+# shellcheck source=tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 # ------------------------------------------------------------------
 # Helpers for building and inspecting files.
@@ -1113,8 +1047,4 @@ fi
 
 # ------------------------------------------------------------------
 
-echo "TAP version 13"
-echo "1..${#RESULTS[@]}"
-printf '%s\n' "${RESULTS[@]}"
-echo "host: $PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+tap_end host
