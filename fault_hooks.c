@@ -29,11 +29,13 @@
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 
 #include "binfmt_trace.h"
 #include "compat.h"
+#include "fault_hooks.h"
 #include "mm_events.h"
 #include "session.h"
 #include "trace.h"
@@ -48,11 +50,55 @@ static unsigned int disarm_delay_ms = 10000;
 module_param(disarm_delay_ms, uint, 0644);
 MODULE_PARM_DESC(disarm_delay_ms,
 		 "how long the fault probes stay armed after the last traced process (ms, default 10000)");
+/*
+ * Which hooks record page faults: the kretprobes (detail: every
+ * handle_mm_fault() call with its result, latency, lock and page-cache
+ * answer) or the exception tracepoints (fast: fault_fast.c, a fraction of
+ * the cost for traced and untraced processes alike).  Read at each arming.
+ */
+enum bft_capture {
+	BFT_CAPTURE_DETAIL,
+	BFT_CAPTURE_FAST,
+};
+
+static const char * const bft_capture_names[] = {
+	[BFT_CAPTURE_DETAIL]	= "detail",
+	[BFT_CAPTURE_FAST]	= "fast",
+};
+
+static int bft_capture_wanted = BFT_CAPTURE_DETAIL;
+/* What the probes armed now, or last, capture with. */
+static int bft_capture_armed = BFT_CAPTURE_DETAIL;
+
+static int fault_capture_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(bft_capture_names, val);
+
+	if (i < 0)
+		return -EINVAL;
+	WRITE_ONCE(*(int *)kp->arg, i);
+	return 0;
+}
+
+static int fault_capture_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%s\n",
+			 bft_capture_names[READ_ONCE(*(int *)kp->arg)]);
+}
+
+static const struct kernel_param_ops fault_capture_ops = {
+	.set	= fault_capture_set,
+	.get	= fault_capture_get,
+};
+
+module_param_cb(fault_capture, &fault_capture_ops, &bft_capture_wanted, 0644);
+MODULE_PARM_DESC(fault_capture,
+		 "detail (kretprobes, default) or fast (exception tracepoints); takes effect when the probes are next armed");
+
 /* handle_mm_fault() calls of traced tasks in flight at once. */
 #define BFT_MAXACTIVE		512
 #define BFT_INFLIGHT_BITS	9
 #define BFT_INFLIGHT_PROBES	16
-#define BFT_NAME_LEN		64
 
 /**
  * struct bft_tracked_mm - a traced address space
@@ -97,34 +143,6 @@ struct bft_inflight {
 
 static struct bft_inflight bft_inflight[1 << BFT_INFLIGHT_BITS];
 
-/**
- * struct bft_fault_data - what the entry handler saw, for the return one
- * @session: the mm's session, referenced from entry to return
- * @start_ns: entry time
- * @addr: faulting address
- * @ip: user instruction pointer, 0 without regs
- * @off: file offset of the page
- * @flags: FAULT_FLAG_*
- * @slot: index in bft_inflight, or -1
- * @seg: program header index or -1
- * @obj: enum bft_object
- * @file_backed: the vma maps a file
- * @name: for obj=lib, the file's name
- */
-struct bft_fault_data {
-	struct bft_session	*session;
-	u64			start_ns;
-	unsigned long		addr;
-	unsigned long		ip;
-	u64			off;
-	unsigned int		flags;
-	int			slot;
-	s16			seg;
-	u8			obj;
-	u8			file_backed;
-	char			name[BFT_NAME_LEN];
-};
-
 static struct bft_tracked_mm *bft_find_mm(struct mm_struct *mm)
 {
 	struct bft_tracked_mm *tracked;
@@ -140,9 +158,9 @@ static struct bft_tracked_mm *bft_find_mm(struct mm_struct *mm)
 /*
  * The cheap filter of every hook: is @mm possibly traced?  Only mms we
  * loaded (or their forks) carry our binfmt; during a load the new mm has
- * none yet, so then every mm is looked up.
+ * none yet, so then every mm is looked up.  Call under rcu_read_lock().
  */
-static struct bft_session *bft_mm_session(struct mm_struct *mm)
+struct bft_session *bft_mm_session(struct mm_struct *mm)
 {
 	struct bft_tracked_mm *tracked;
 
@@ -251,15 +269,14 @@ static u8 bft_anon_object(struct vm_area_struct *vma, unsigned long addr)
  * own file there or is anonymous (the bss): a library mmap'ed into a hole
  * the program unmapped is a library.
  */
-static void bft_classify(struct bft_fault_data *d, struct bft_session *s,
-			 struct vm_area_struct *vma)
+void bft_fault_classify(struct bft_fault_data *d, struct bft_session *s,
+			struct vm_area_struct *vma)
 {
 	const struct bft_segment *seg;
 	struct file *file = vma->vm_file;
 	struct inode *inode = file ? file_inode(file) : NULL;
 
 	d->seg = -1;
-	d->name[0] = '\0';
 	d->file_backed = !!file;
 	d->off = 0;
 	if (file)
@@ -277,7 +294,6 @@ static void bft_classify(struct bft_fault_data *d, struct bft_session *s,
 	}
 	if (file) {
 		d->obj = BFT_OBJ_LIB;
-		snprintf(d->name, sizeof(d->name), "%pD", file);
 		return;
 	}
 	d->obj = bft_anon_object(vma, d->addr);
@@ -302,7 +318,12 @@ static int bft_hmf_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	user_regs = (struct pt_regs *)regs_get_kernel_argument(regs, 3);
 	d->ip = user_regs && user_mode(user_regs) ?
 		instruction_pointer(user_regs) : 0;
-	bft_classify(d, s, vma);
+	d->min_flt = current->min_flt;
+	d->maj_flt = current->maj_flt;
+	bft_fault_classify(d, s, vma);
+	d->name[0] = '\0';
+	if (d->obj == BFT_OBJ_LIB)
+		snprintf(d->name, sizeof(d->name), "%pD", vma->vm_file);
 	d->slot = bft_inflight_claim();
 	return 0;
 }
@@ -364,8 +385,17 @@ static u8 bft_fault_access(unsigned int flags)
 	return (flags & FAULT_FLAG_WRITE) ? BFT_ACCESS_WRITE : BFT_ACCESS_READ;
 }
 
-static void bft_write_fault(const struct bft_fault_data *d, vm_fault_t ret,
-			    u8 result, u8 cache)
+/**
+ * bft_fault_write() - write the page_fault event of @d
+ * @d: the fault; @d->start_ns 0 when its entry time was not taken apart
+ *	(the event's own time is then the fault's, and it has no latency)
+ * @vm_fault: what handle_mm_fault() returned, 0 when not known
+ * @result: enum bft_result
+ * @lock: enum bft_lock
+ * @cache: enum bft_cache
+ */
+void bft_fault_write(const struct bft_fault_data *d, u32 vm_fault, u8 result,
+		     u8 lock, u8 cache)
 {
 	struct bft_ev_page_fault *f;
 	struct bft_event *ev;
@@ -375,13 +405,15 @@ static void bft_write_fault(const struct bft_fault_data *d, vm_fault_t ret,
 	if (!ev)
 		return;
 	f = &ev->u.page_fault;
-	f->since_ns = d->start_ns - d->session->start_ns;
+	f->since_ns = (d->start_ns ?: ev->ts) - d->session->start_ns;
+	f->min_flt = d->min_flt;
+	f->maj_flt = d->maj_flt;
 	f->addr = d->addr;
 	f->ip = d->ip;
-	f->latency_ns = ev->ts - d->start_ns;
+	f->latency_ns = d->start_ns ? ev->ts - d->start_ns : 0;
 	f->off = d->file_backed ? d->off : BFT_OFF_NONE;
 	f->fault_flags = d->flags;
-	f->vm_fault = (__force u32)ret;
+	f->vm_fault = vm_fault;
 	f->access = bft_fault_access(d->flags);
 	f->mode = bft_fault_mode(d->flags);
 	f->obj = d->obj;
@@ -389,7 +421,7 @@ static void bft_write_fault(const struct bft_fault_data *d, vm_fault_t ret,
 	f->cache = cache;
 	f->file_backed = d->file_backed;
 	f->seg = d->seg;
-	f->lock = bft_fault_lock(d->flags);
+	f->lock = lock;
 	len = bft_event_put_str(ev, 0, d->name);
 	bft_event_commit(ev, len);
 }
@@ -407,7 +439,8 @@ static int bft_hmf_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	result = bft_fault_result(ret, d->flags);
 	bft_count_fault(d->session, result, bft_fault_lock(d->flags), cache);
-	bft_write_fault(d, ret, result, cache);
+	bft_fault_write(d, (__force u32)ret, result, bft_fault_lock(d->flags),
+			cache);
 	bft_session_put(d->session);
 	return 0;
 }
@@ -478,6 +511,8 @@ static void bft_mm_gone(struct bft_session *session)
 	ev = bft_event_begin(session, BFT_EV_MM_EXIT);
 	if (ev) {
 		ev->u.mm_exit.mms_left = left;
+		ev->u.mm_exit.min_flt = current->min_flt;
+		ev->u.mm_exit.maj_flt = current->maj_flt;
 		bft_event_commit(ev, 0);
 	}
 	bft_session_put(session);
@@ -623,30 +658,58 @@ static void bft_kretprobes_fill(void)
 		bft_kretprobe_list[i] = &bft_kretprobes[i];
 }
 
+/* The capture to arm: fast only where the kernel has its tracepoints. */
+static int bft_capture_choose(void)
+{
+	int want = READ_ONCE(bft_capture_wanted);
+
+	if (want == BFT_CAPTURE_FAST && !bft_fast_available()) {
+		pr_warn_once("no page fault tracepoints: fault_capture=fast arms the detail capture\n");
+		return BFT_CAPTURE_DETAIL;
+	}
+	return want;
+}
+
+/* The first of bft_kretprobe_list to register: fast has no fault ones. */
+static unsigned int bft_kretprobes_first(void)
+{
+	return bft_capture_armed == BFT_CAPTURE_FAST ? BFT_KRP_MM : 0;
+}
+
 static int bft_arm(void)
 {
+	unsigned int first;
 	int ret;
 
 	memset(bft_inflight, 0, sizeof(bft_inflight));
 	bft_kretprobes_fill();
+	bft_capture_armed = bft_capture_choose();
+	first = bft_kretprobes_first();
 	bft_exit_mmap_probe = bft_exit_mmap_template;
 	ret = register_kprobe(&bft_exit_mmap_probe);
 	if (ret)
 		goto fail_exit_mmap;
-	ret = register_kretprobes(bft_kretprobe_list, BFT_KRP_NR);
+	ret = register_kretprobes(bft_kretprobe_list + first, BFT_KRP_NR - first);
 	if (ret)
 		goto fail_kretprobes;
 	ret = tracepoint_probe_register(bft_newtask_tp, bft_on_newtask, NULL);
 	if (ret)
 		goto fail_newtask;
+	if (bft_capture_armed == BFT_CAPTURE_FAST) {
+		ret = bft_fast_arm();
+		if (ret)
+			goto fail_fast;
+	}
 	bft_armed = true;
 	bft_arm_count++;
 	return 0;
 
+fail_fast:
+	tracepoint_probe_unregister(bft_newtask_tp, bft_on_newtask, NULL);
+	tracepoint_synchronize_unregister();
 fail_newtask:
-	pr_warn_ratelimited("cannot attach to tracepoint task_newtask: %d\n",
-			    ret);
-	unregister_kretprobes(bft_kretprobe_list, BFT_KRP_NR);
+	pr_warn_ratelimited("cannot attach to a tracepoint: %d\n", ret);
+	unregister_kretprobes(bft_kretprobe_list + first, BFT_KRP_NR - first);
 fail_kretprobes:
 	unregister_kprobe(&bft_exit_mmap_probe);
 fail_exit_mmap:
@@ -656,13 +719,16 @@ fail_exit_mmap:
 
 static void bft_disarm(void)
 {
+	unsigned int first = bft_kretprobes_first();
 	unsigned int i;
 
+	if (bft_capture_armed == BFT_CAPTURE_FAST)
+		bft_fast_disarm();
 	tracepoint_probe_unregister(bft_newtask_tp, bft_on_newtask, NULL);
-	unregister_kretprobes(bft_kretprobe_list, BFT_KRP_NR);
+	unregister_kretprobes(bft_kretprobe_list + first, BFT_KRP_NR - first);
 	unregister_kprobe(&bft_exit_mmap_probe);
 	tracepoint_synchronize_unregister();
-	for (i = 0; i < BFT_KRP_NR; i++)
+	for (i = first; i < BFT_KRP_NR; i++)
 		bft_kretprobe_missed[i] += bft_kretprobes[i].nmissed;
 	bft_exit_mmap_missed += bft_exit_mmap_probe.nmissed;
 	bft_armed = false;
@@ -727,8 +793,10 @@ void bft_load_done(void)
 /* Misses of kretprobe @i since insmod; called with bft_probe_lock held. */
 static unsigned long bft_kretprobe_missed_now(unsigned int i)
 {
+	bool registered = bft_armed && i >= bft_kretprobes_first();
+
 	return bft_kretprobe_missed[i] +
-	       (bft_armed ? bft_kretprobes[i].nmissed : 0);
+	       (registered ? bft_kretprobes[i].nmissed : 0);
 }
 
 void bft_probes_stats(struct seq_file *m)
@@ -736,6 +804,8 @@ void bft_probes_stats(struct seq_file *m)
 	unsigned int i;
 
 	seq_printf(m, "probes_armed %d\n", READ_ONCE(bft_armed));
+	seq_printf(m, "fault_capture %s\n",
+		   bft_capture_names[READ_ONCE(bft_capture_armed)]);
 	seq_printf(m, "probe_users %d\n", atomic_read(&bft_probe_users));
 	mutex_lock(&bft_probe_lock);
 	seq_printf(m, "probes_armed_count %lu\n", bft_arm_count);
@@ -755,6 +825,7 @@ void bft_probes_stats(struct seq_file *m)
 	seq_printf(m, "track_failed %lld\n", atomic64_read(&bft_track_failed));
 	seq_printf(m, "inflight_full %lld\n",
 		   atomic64_read(&bft_inflight_full));
+	bft_fast_stats(m);
 }
 
 /**
@@ -765,6 +836,7 @@ void bft_probes_stats(struct seq_file *m)
 int bft_fault_hooks_init(void)
 {
 	for_each_kernel_tracepoint(bft_find_tracepoint, NULL);
+	bft_fast_init();
 	if (!bft_newtask_tp) {
 		pr_err("cannot find tracepoint task_newtask\n");
 		return -ENOENT;

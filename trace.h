@@ -62,6 +62,7 @@ enum bft_object {
 	BFT_OBJ_VDSO,		/* [vdso] */
 	BFT_OBJ_VVAR,		/* [vvar] and the other vDSO data pages */
 	BFT_OBJ_NONE,		/* no vma: the fault will be a SIGSEGV */
+	BFT_OBJ_UNKNOWN,	/* not looked up: mmap_lock was busy (fast) */
 	BFT_OBJ_NR
 };
 
@@ -87,6 +88,7 @@ enum bft_result {
 	BFT_RESULT_SIGSEGV,	/* VM_FAULT_SIGSEGV */
 	BFT_RESULT_SIGBUS,	/* VM_FAULT_SIGBUS, VM_FAULT_HWPOISON* */
 	BFT_RESULT_OOM,		/* VM_FAULT_OOM */
+	BFT_RESULT_NONE,	/* not known when written: fault_capture=fast */
 };
 
 /*
@@ -98,6 +100,7 @@ enum bft_result {
 enum bft_lock {
 	BFT_LOCK_MMAP,		/* mmap_lock, or no lock of ours (GUP) */
 	BFT_LOCK_VMA,		/* FAULT_FLAG_VMA_LOCK: the vma's own lock */
+	BFT_LOCK_NONE,		/* not known: fault_capture=fast */
 };
 
 /* cache= of a page fault: what filemap_fault() found. */
@@ -219,9 +222,14 @@ struct bft_ev_load_end {
 /* off= of a page that is in no file: -1, which prints as "-". */
 #define BFT_OFF_NONE		(~0ULL)
 
-/* page_fault: one handle_mm_fault() call on a traced mm. */
+/*
+ * page_fault: one handle_mm_fault() call on a traced mm, or with
+ * fault_capture=fast one page fault exception of a traced task.
+ */
 struct bft_ev_page_fault {
 	u64	since_ns;	/* fault entry minus the session start */
+	u64	min_flt;	/* the task's minor fault count at entry */
+	u64	maj_flt;	/* and its major fault count */
 	u64	addr;
 	u64	ip;		/* user ip, or 0 when there are no regs */
 	u64	latency_ns;	/* handle_mm_fault() entry to return */
@@ -250,6 +258,8 @@ struct bft_ev_fork {
 /* mm_exit: a traced mm was torn down. */
 struct bft_ev_mm_exit {
 	u32	mms_left;	/* traced mms still alive in the session */
+	u64	min_flt;	/* the fault counts of the task tearing it down */
+	u64	maj_flt;
 };
 
 /*

@@ -41,7 +41,8 @@
 	{ BFT_OBJ_ANON,		"anon" },		\
 	{ BFT_OBJ_VDSO,		"vdso" },		\
 	{ BFT_OBJ_VVAR,		"vvar" },		\
-	{ BFT_OBJ_NONE,		"none" }
+	{ BFT_OBJ_NONE,		"none" },		\
+	{ BFT_OBJ_UNKNOWN,	"unknown" }
 
 /* access=: enum bft_access. */
 #define BFT_ACCESS_SYMBOLS				\
@@ -58,7 +59,8 @@
 /* result= of page_fault: enum bft_result. */
 #define BFT_LOCK_SYMBOLS				\
 	{ BFT_LOCK_MMAP,	"mmap" },		\
-	{ BFT_LOCK_VMA,		"vma" }
+	{ BFT_LOCK_VMA,		"vma" },		\
+	{ BFT_LOCK_NONE,	"-" }
 
 #define BFT_RESULT_SYMBOLS				\
 	{ BFT_RESULT_MINOR,	"minor" },		\
@@ -66,7 +68,8 @@
 	{ BFT_RESULT_RETRY,	"retry" },		\
 	{ BFT_RESULT_SIGSEGV,	"sigsegv" },		\
 	{ BFT_RESULT_SIGBUS,	"sigbus" },		\
-	{ BFT_RESULT_OOM,	"oom" }
+	{ BFT_RESULT_OOM,	"oom" },		\
+	{ BFT_RESULT_NONE,	"-" }
 
 /* cache=: enum bft_cache. */
 #define BFT_CACHE_SYMBOLS				\

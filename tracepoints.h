@@ -387,6 +387,8 @@ TRACE_EVENT(page_fault,
 		__field(u8, file_backed)
 		__field(s16, seg)
 		__field(u8, lock)
+		__field(u64, min_flt)
+		__field(u64, maj_flt)
 		__string(file, bft_event_str(ev, 0))
 	),
 	TP_fast_assign(
@@ -406,9 +408,11 @@ TRACE_EVENT(page_fault,
 		__entry->file_backed = ev->u.page_fault.file_backed;
 		__entry->seg = ev->u.page_fault.seg;
 		__entry->lock = ev->u.page_fault.lock;
+		__entry->min_flt = ev->u.page_fault.min_flt;
+		__entry->maj_flt = ev->u.page_fault.maj_flt;
 		BFT_ASSIGN_STR(file, bft_event_str(ev, 0));
 	),
-	TP_printk("session=%u since=%llu addr=0x%llx ip=%s access=%s mode=%s obj=%s seg=%d off=%s file=%s result=%s lock=%s cache=%s lat=%llu",
+	TP_printk("session=%u since=%llu addr=0x%llx ip=%s access=%s mode=%s obj=%s seg=%d off=%s file=%s result=%s lock=%s cache=%s lat=%llu minflt=%llu majflt=%llu",
 		  __entry->session, __entry->since_ns, __entry->addr,
 		  __print_symbolic(__entry->ip, BFT_NONE_SYMBOLS(0)),
 		  __print_symbolic(__entry->access, BFT_ACCESS_SYMBOLS),
@@ -420,7 +424,7 @@ TRACE_EVENT(page_fault,
 		  __print_symbolic(__entry->result, BFT_RESULT_SYMBOLS),
 		  __print_symbolic(__entry->lock, BFT_LOCK_SYMBOLS),
 		  __print_symbolic(__entry->cache, BFT_CACHE_SYMBOLS),
-		  __entry->latency_ns)
+		  __entry->latency_ns, __entry->min_flt, __entry->maj_flt)
 );
 
 TRACE_EVENT(fork,
@@ -446,13 +450,18 @@ TRACE_EVENT(mm_exit,
 	TP_STRUCT__entry(
 		__field(u32, session)
 		__field(u32, mms_left)
+		__field(u64, min_flt)
+		__field(u64, maj_flt)
 	),
 	TP_fast_assign(
 		__entry->session = ev->session;
 		__entry->mms_left = ev->u.mm_exit.mms_left;
+		__entry->min_flt = ev->u.mm_exit.min_flt;
+		__entry->maj_flt = ev->u.mm_exit.maj_flt;
 	),
-	TP_printk("session=%u mms_left=%u",
-		  __entry->session, __entry->mms_left)
+	TP_printk("session=%u mms_left=%u minflt=%llu majflt=%llu",
+		  __entry->session, __entry->mms_left, __entry->min_flt,
+		  __entry->maj_flt)
 );
 
 TRACE_EVENT(mmap,

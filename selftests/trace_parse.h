@@ -587,9 +587,9 @@ static inline const char *tp_keys_of(const char *name)
 		{ "load_error", "session step error" },
 		{ "load_end", "session result load_ns" },
 		{ "page_fault", "session since addr ip access mode obj seg off "
-				"file result lock cache lat" },
+				"file result lock cache lat minflt majflt" },
 		{ "fork", "session child" },
-		{ "mm_exit", "session mms_left" },
+		{ "mm_exit", "session mms_left minflt majflt" },
 		{ "mmap", "session addr len prot flags fd file off result" },
 		{ "mprotect", "session addr len prot result" },
 		{ "munmap", "session addr len result" },
@@ -695,11 +695,11 @@ static inline bool tp_check_format_as(const struct tp_event *ev,
 	static const char *const access[] = { "read", "write", "exec", NULL };
 	static const char *const mode[] = { "user", "kernel", "remote", NULL };
 	static const char *const obj[] = { "exe", "interp", "lib", "heap",
-		"stack", "anon", "vdso", "vvar", "none", NULL };
+		"stack", "anon", "vdso", "vvar", "none", "unknown", NULL };
 	static const char *const result[] = { "minor", "major", "retry",
-		"sigsegv", "sigbus", "oom", NULL };
+		"sigsegv", "sigbus", "oom", "-", NULL };
 	static const char *const cache[] = { "hit", "miss", "-", NULL };
-	static const char *const lock[] = { "mmap", "vma", NULL };
+	static const char *const lock[] = { "mmap", "vma", "-", NULL };
 	const char *keys = tp_keys_of(as ? as : ev->name), *k, *seg, *file;
 	size_t len;
 	int i = 0;
@@ -723,9 +723,19 @@ static inline bool tp_check_format_as(const struct tp_event *ev,
 	if (as || !tp_is(ev, "page_fault"))
 		return true;
 
-	*why = "page_fault: since, lat must be decimal; addr 0x";
+	*why = "page_fault: since, lat, minflt, majflt must be decimal; addr 0x";
 	if (tp_d(ev, "since") < 0 || tp_d(ev, "lat") < 0 ||
+	    tp_d(ev, "minflt") < 0 || tp_d(ev, "majflt") < 0 ||
 	    tp_x(ev, "addr") == TP_BAD)
+		return false;
+	/* fault_capture=fast: written at the start, nothing measured yet */
+	*why = "page_fault: result=- goes with lock=- cache=- lat=0 only";
+	if ((tp_eq(ev, "result", "-") || tp_eq(ev, "lock", "-")) &&
+	    (!tp_eq(ev, "result", "-") || !tp_eq(ev, "lock", "-") ||
+	     !tp_eq(ev, "cache", "-") || tp_d(ev, "lat") != 0))
+		return false;
+	*why = "page_fault: obj=unknown only with result=-";
+	if (tp_eq(ev, "obj", "unknown") && !tp_eq(ev, "result", "-"))
 		return false;
 	*why = "page_fault: ip must be 0x or '-'";
 	if (!tp_eq(ev, "ip", "-") && tp_x(ev, "ip") == TP_BAD)
