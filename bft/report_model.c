@@ -13,12 +13,14 @@
  */
 #define _GNU_SOURCE
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bft.h"
+#include "fault_result.h"
 #include "report_model.h"
 #include "trace_parse.h"
 
@@ -1015,6 +1017,60 @@ static int read_events(struct report_session *s, unsigned long id,
 	return 0;
 }
 
+/* A decimal field, as minflt= and majflt= are; false if absent. */
+static bool ev_count(const struct report_event *e, const char *key,
+		     uint64_t *v)
+{
+	const char *s = ev_get(e, key);
+	char *end;
+
+	if (trace_absent(s) || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !*end && !errno;
+}
+
+static void set_result(struct report_event *e, const char *result)
+{
+	size_t i;
+
+	for (i = 0; i < e->nfields; i++) {
+		if (!strcmp(e->fields[i].key, "result")) {
+			free(e->fields[i].value);
+			e->fields[i].value = xstrdup(result);
+		}
+	}
+}
+
+/*
+ * fault_capture=fast writes a fault as it starts, result=-: its task's
+ * next page_fault or mm_exit gives the result (fault_result.h).  One
+ * with no such event keeps result=-.
+ */
+static void resolve_fault_results(struct report_session *s)
+{
+	struct fault_waiting w = { 0 };
+	struct fault_counts now;
+	const char *result;
+	size_t i, item;
+
+	for (i = 0; i < s->nevents; i++) {
+		struct report_event *e = &s->events[i];
+		bool fault = !strcmp(e->name, "page_fault");
+
+		if ((!fault && strcmp(e->name, "mm_exit")) ||
+		    !ev_count(e, "minflt", &now.min) ||
+		    !ev_count(e, "majflt", &now.maj))
+			continue;
+		if (fault_waiting_take(&w, e->tid, &now, &item, &result))
+			set_result(&s->events[item], result);
+		if (fault && trace_absent(ev_get(e, "result")))
+			fault_waiting_put(&w, e->tid, i, &now);
+	}
+	fault_waiting_free(&w);
+}
+
 static void add_step(struct report_session *s, struct report_event *e,
 		     size_t i)
 {
@@ -1044,6 +1100,7 @@ int report_session_build(struct report_session *s, unsigned long id,
 	s->main_at.mapping = REPORT_NONE;
 	if (read_events(s, id, lines, line_nos, n, err, errlen) < 0)
 		return -1;
+	resolve_fault_results(s);
 	s->start_us = s->events[0].ts_us;
 	s->end_us = s->events[s->nevents - 1].ts_us;
 	s->comm = xstrdup(s->events[0].comm);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bft.h"
+#include "fault_result.h"
 #include "trace_report.h"
 
 int session_lines_add(struct session_lines *s, const char *line)
@@ -44,6 +45,7 @@ struct tally {
 	const char *const	*names;		/* values, NULL at the end */
 	unsigned long		count[TALLY_MAX];
 	unsigned long		other;		/* values not in names */
+	unsigned long		unknown;	/* not recorded (fast capture) */
 };
 
 static const char *const result_names[] = {
@@ -81,6 +83,8 @@ static void tally_print(FILE *f, const char *key, const struct tally *t)
 			t->count[i]);
 	if (t->other)
 		fprintf(f, ", other %lu", t->other);
+	if (t->unknown)
+		fprintf(f, ", unknown %lu", t->unknown);
 	fputc('\n', f);
 }
 
@@ -169,6 +173,7 @@ struct summary {
 	unsigned long		faults;
 	uint64_t		lat_total;	/* ns in handle_mm_fault() */
 	uint64_t		lat_max;
+	unsigned long		lat_unknown;	/* fast capture: no lat= */
 	unsigned long		forks;
 	unsigned long		mm_exits;
 	/* mmap, mprotect, munmap, mremap, brk: in map_names order */
@@ -182,6 +187,8 @@ struct summary {
 	struct tally		mode;
 	struct object_row	*rows;
 	size_t			nrows;
+	/* fault_capture=fast: faults whose result= their task's next says */
+	struct fault_waiting	waiting;
 };
 
 /* The memory-map system call events, as the summary counts them. */
@@ -254,17 +261,52 @@ static void add_fault_object(struct summary *sum, const struct trace_event *ev)
 		row->file_backed++;
 }
 
-static void add_fault(struct summary *sum, const struct trace_event *ev)
+/* The task's fault counts that a page_fault or mm_exit carries. */
+static bool event_counts(const struct trace_event *ev, struct fault_counts *c)
+{
+	return trace_get_u64(ev, "minflt", &c->min) &&
+	       trace_get_u64(ev, "majflt", &c->maj);
+}
+
+/*
+ * A fault of the fast capture (result=-) is tallied when the same task's
+ * next page_fault or mm_exit gives its result; one with nothing after it
+ * stays "unknown".
+ */
+static void add_fault_result(struct summary *sum, const struct trace_event *ev)
+{
+	struct fault_counts now;
+	const char *result;
+	size_t unused;
+	bool counts = event_counts(ev, &now);
+
+	if (counts && fault_waiting_take(&sum->waiting, ev->tid, &now,
+					 &unused, &result))
+		tally_add(&sum->result, result);
+	if (strcmp(ev->name, "page_fault"))
+		return;
+	if (counts && trace_absent(trace_get(ev, "result")))
+		fault_waiting_put(&sum->waiting, ev->tid, 0, &now);
+	else
+		tally_add(&sum->result, trace_get(ev, "result"));
+}
+
+/* What only the detail capture records: latency, lock, page cache. */
+static void add_fault_detail(struct summary *sum, const struct trace_event *ev)
 {
 	uint64_t lat;
 
-	sum->faults++;
+	if (trace_absent(trace_get(ev, "result"))) {
+		sum->lat_unknown++;
+		sum->lock.unknown++;
+		sum->cache.unknown++;
+		return;
+	}
 	if (trace_get_u64(ev, "lat", &lat)) {
 		sum->lat_total += lat;
 		if (lat > sum->lat_max)
 			sum->lat_max = lat;
 	}
-	tally_add(&sum->result, trace_get(ev, "result"));
 	tally_add(&sum->lock, trace_get(ev, "lock"));
 	if (field_is(ev, "result", "retry")) {
 		if (field_is(ev, "lock", "vma"))
@@ -273,6 +315,13 @@ static void add_fault(struct summary *sum, const struct trace_event *ev)
 			sum->io_retries++;
 	}
 	tally_add(&sum->cache, trace_get(ev, "cache"));
+}
+
+static void add_fault(struct summary *sum, const struct trace_event *ev)
+{
+	sum->faults++;
+	add_fault_result(sum, ev);
+	add_fault_detail(sum, ev);
 	tally_add(&sum->access, trace_get(ev, "access"));
 	tally_add(&sum->mode, trace_get(ev, "mode"));
 	add_fault_object(sum, ev);
@@ -313,9 +362,10 @@ static void add_event(struct summary *sum, const struct trace_event *ev)
 		add_fault(sum, ev);
 	else if (!strcmp(ev->name, "fork"))
 		sum->forks++;
-	else if (!strcmp(ev->name, "mm_exit"))
+	else if (!strcmp(ev->name, "mm_exit")) {
 		sum->mm_exits++;
-	else
+		add_fault_result(sum, ev);
+	} else
 		add_map(sum, ev);
 }
 
@@ -391,6 +441,9 @@ static void summarize(const struct session_lines *s,
 		add_event(sum, &ev);
 		free(copy);
 	}
+	/* Faults whose task wrote nothing after them: result unknown. */
+	sum->result.unknown += sum->waiting.n;
+	fault_waiting_free(&sum->waiting);
 	if (sum->nrows)
 		qsort(sum->rows, sum->nrows, sizeof(*sum->rows), compare_rows);
 }
@@ -524,8 +577,11 @@ static void print_summary(FILE *f, const struct summary *sum,
 	fprintf(f, "== summary\n");
 	print_load_summary(f, sum);
 	fprintf(f, "faults: %lu\n", sum->faults);
-	fprintf(f, "latency: total %" PRIu64 " ns, max %" PRIu64 " ns\n",
+	fprintf(f, "latency: total %" PRIu64 " ns, max %" PRIu64 " ns",
 		sum->lat_total, sum->lat_max);
+	if (sum->lat_unknown)
+		fprintf(f, ", unknown %lu", sum->lat_unknown);
+	fputc('\n', f);
 	tally_print(f, "result", &sum->result);
 	fprintf(f, "retry: io %lu, lock fallback %lu\n", sum->io_retries,
 		sum->fallbacks);

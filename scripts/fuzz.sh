@@ -42,11 +42,11 @@ build() {
 	clang "${cflags[@]}" -o "$out/fuzz_bft_wrapped" \
 		"$top/selftests/fuzz/fuzz_bft_wrapped.c" \
 		"$top"/bft/{run,diff,trace_stream,summarize,trace_report,trace_parse,trace_dir}.c \
-		"$top"/bft/{report,report_model,report_attr,report_text,report_data,report_perfetto,report_svg,report_stack}.c \
+		"$top"/bft/{report,report_model,report_attr,report_text,report_data,report_perfetto,report_svg,report_stack,fault_result}.c \
 		-ldw -lelf &&
 	clang "${cflags[@]}" -o "$out/fuzz_report" \
 		"$top/selftests/fuzz/fuzz_report.c" \
-		"$top"/bft/{report_model,report_attr,report_text,report_data,report_perfetto,report_svg,report_stack,trace_parse}.c \
+		"$top"/bft/{report_model,report_attr,report_text,report_data,report_perfetto,report_svg,report_stack,fault_result,trace_parse}.c \
 		-ldw -lelf
 }
 

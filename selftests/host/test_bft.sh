@@ -471,6 +471,32 @@ lost: unknown'
 check_out "summarize of a failed load (7-digit tid): load_error, no faults" \
 	"$SUMMARY4" summarize --pid 1234567 --summary-only "$SAMPLE"
 
+# fault_capture=fast: each fault's result from its task's next counts:
+# minor, minor, major (majflt 0->1), none counted (other), minor by the
+# mm_exit; tid 5001 wrote nothing after its fault (unknown).
+FAST_SAMPLE=$REPO/selftests/host/trace-fast-sample.txt
+SUMMARY7='== session 7: pid 5000, file /tmp/hi
+== summary
+load: result=0 load_ns=100000
+faults: 6
+latency: total 0 ns, max 0 ns, unknown 6
+result: minor 3, major 1, retry 0, sigsegv 0, sigbus 0, oom 0, other 1, unknown 1
+retry: io 0, lock fallback 0
+lock: vma 0, mmap 0, unknown 6
+cache: hit 0, miss 0, none 0, unknown 6
+access: read 2, write 3, exec 1
+mode: user 6, kernel 0, remote 0
+objects:
+  exe seg 0: 2 (file 2, anon 0)
+  heap: 2
+  stack: 1
+  none: 1
+processes: fork 0, mm_exit 1
+maps: mmap 0, mprotect 0, munmap 0, mremap 0, brk 0
+lost: unknown'
+check_out "summarize, fast capture: results from the task's counts, the rest unknown" \
+	"$SUMMARY7" summarize --session 7 --summary-only "$FAST_SAMPLE"
+
 run summarize --session 3 "$SAMPLE"
 if [ "$RC" -eq 0 ] &&
    [ "$(grep -c '^== ' stdout)" -eq 4 ] &&
