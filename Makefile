@@ -9,7 +9,8 @@
 #   make setup           install packages, fetch kernels (idempotent)
 #   make check           every test on both kernels; ends "N passed, N failed"
 #   make demo            boot the 6.12 VM and show what the module does
-#   make bench [KVER=6.1] what tracing costs, in guest time (VM, -icount)
+#   make bench [KVER=6.1] the scoreboard: cost per fault and exec against
+#                         ftrace, both kernels, -icount; bench/results.md
 #   make vm [KVER=6.1]   interactive shell in the VM, module loaded
 #   make install         bft, its man page and bash completion under PREFIX
 #                        (/usr/local), and the module if KDIR is known
@@ -78,8 +79,7 @@ demo: setup
 	@bash qemu/run --kver 6.12 --mode demo
 
 bench: setup
-	@bash qemu/run --kver $(or $(KVER),6.12) --mode demo --icount \
-		--script qemu/bench.sh --timeout 1800
+	@bash scripts/bench.sh $(KVER)
 
 vm: setup
 	@bash qemu/run --kver $(or $(KVER),6.12) --mode shell

@@ -19,6 +19,8 @@
 #            under concurrent faults): no kernel complaint
 #   stress   make stress, short: 500 mutated executables per kernel run
 #            plain, marked and wrapped alike; clean log, slab, rmmod, umount
+#   bench    make bench, short: one run of every row on each kernel; the
+#            table complete (no figure judged: see bench/results.md)
 #   install  DKMS builds for both kernels and loads in the VM; the Debian
 #            packages build and pass lintian (scripts/check-packaging.sh)
 #   accel    qemu/run falls back to TCG when the accelerator it probes
@@ -248,6 +250,12 @@ check_walkthrough() {
 	fi
 }
 
+# One short run of every row of make bench, so the scoreboard cannot rot.
+check_bench() {
+	bash "$top/scripts/bench.sh" --smoke "${kernels[@]}" >"$log/bench.log" 2>&1
+	forward_tap bench "$log/bench.log"
+}
+
 check_packaging() {
 	bash "$top/scripts/check-packaging.sh" >"$log/packaging.log" 2>&1
 	forward_tap packaging "$log/packaging.log"
@@ -265,6 +273,7 @@ main() {
 	check_flake
 	check_stress
 	check_walkthrough
+	check_bench
 	check_packaging
 	check_accel_fallback
 	echo "$passed passed, $failed failed, $skipped skipped"

@@ -18,6 +18,9 @@
  *   bench cow FILE ROUNDS       map FILE private, write a byte of each
  *                               page (filemap_fault, then a copy); prints
  *                               "NS FAULTS"
+ *   bench rate PER_S SECONDS    write-fault anonymous pages at PER_S a
+ *                               second (as fast as it can if that is too
+ *                               many); prints "NS FAULTS"
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -132,6 +135,39 @@ static int file_faults(const char *path, int rounds, int cow)
 	return ret;
 }
 
+#define RATE_WINDOW	4096	/* pages mapped at a time by bench rate */
+
+/*
+ * Write-fault anonymous pages at @per_s a second for @seconds: fault i
+ * waits until start + i / @per_s; a 16 MiB window is unmapped and mapped
+ * again when used up.  Prints "NS FAULTS": the time taken and the faults
+ * getrusage() counted, so the rate reached is FAULTS / NS.
+ */
+static int rate(long per_s, int seconds)
+{
+	long long start = now_ns(), due;
+	long total = per_s * seconds, before = rusage_faults(), i;
+	volatile char *p = MAP_FAILED;
+
+	for (i = 0; i < total; i++) {
+		if (i % RATE_WINDOW == 0) {
+			if (p != MAP_FAILED)
+				munmap((void *)p, RATE_WINDOW * 4096L);
+			p = mmap(NULL, RATE_WINDOW * 4096L,
+				 PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED)
+				return 1;
+		}
+		due = start + i * 1000000000LL / per_s;
+		while (now_ns() < due)
+			;
+		p[(i % RATE_WINDOW) * 4096] = 1;
+	}
+	printf("%lld %ld\n", now_ns() - start, rusage_faults() - before);
+	return 0;
+}
+
 static int spawn(int n, char *prog)
 {
 	char *argv[] = { prog, NULL };
@@ -173,10 +209,13 @@ int main(int argc, char **argv)
 		return file_faults(argv[2], atoi(argv[3]), 0);
 	if (argc == 4 && !strcmp(argv[1], "cow"))
 		return file_faults(argv[2], atoi(argv[3]), 1);
+	if (argc == 4 && !strcmp(argv[1], "rate") && atol(argv[2]) > 0)
+		return rate(atol(argv[2]), atoi(argv[3]));
 	if (argc == 2 && !strcmp(argv[1], "sleep"))
 		for (;;)
 			pause();
 	fprintf(stderr, "usage: bench faults PAGES ROUNDS | maps ROUNDS | spawn N PROG | sleep |\n"
-		"       anon PAGES ROUNDS | file FILE ROUNDS | cow FILE ROUNDS\n");
+		"       anon PAGES ROUNDS | file FILE ROUNDS | cow FILE ROUNDS |\n"
+		"       rate PER_S SECONDS\n");
 	return 2;
 }
