@@ -7,6 +7,8 @@
 #                        note on how to build the module)
 #   make KVER=6.1        module for one of the two VM kernels (6.1, 6.12)
 #   make setup           install packages, fetch kernels (idempotent)
+#                        [KERNELS="6.1 6.12"]; KERNELS=6.12-rt fetches
+#                        Debian's PREEMPT_RT 6.12 (opt-in)
 #   make check           every test on both kernels; ends "N passed, N failed"
 #   make demo            boot the 6.12 VM and show what the module does
 #   make bench [KVER=6.1] the scoreboard: cost per fault and exec against
@@ -70,7 +72,7 @@ bft:
 	$(MAKE) -C bft
 
 setup:
-	@bash scripts/setup.sh
+	@bash scripts/setup.sh $(KERNELS)
 
 check: setup
 	@bash scripts/check.sh

@@ -115,7 +115,12 @@ struct bft_tracked_mm {
 };
 
 static DEFINE_HASHTABLE(bft_mm_table, 8);
-static DEFINE_SPINLOCK(bft_mm_lock);
+/*
+ * Raw: the exit_mmap kprobe and the task_newtask tracepoint take it with
+ * preemption off, where PREEMPT_RT's sleeping spinlock_t may not be taken.
+ * It only guards a hash insert or delete.
+ */
+static DEFINE_RAW_SPINLOCK(bft_mm_lock);
 
 /* Loads in progress: their mm->binfmt is not yet ours. */
 static atomic_t bft_loads;
@@ -529,11 +534,11 @@ void bft_untrack_mm(struct mm_struct *mm)
 	struct bft_tracked_mm *tracked;
 	unsigned long flags;
 
-	spin_lock_irqsave(&bft_mm_lock, flags);
+	raw_spin_lock_irqsave(&bft_mm_lock, flags);
 	tracked = bft_find_mm(mm);
 	if (tracked)
 		session = bft_unlink_mm(tracked);
-	spin_unlock_irqrestore(&bft_mm_lock, flags);
+	raw_spin_unlock_irqrestore(&bft_mm_lock, flags);
 	if (session)
 		bft_mm_gone(session);
 }
@@ -591,9 +596,9 @@ static int bft_insert_mm(struct bft_session *session, struct mm_struct *mm,
 	atomic_inc(&session->mms);
 	atomic_inc(&bft_probe_users);
 
-	spin_lock_irqsave(&bft_mm_lock, flags);
+	raw_spin_lock_irqsave(&bft_mm_lock, flags);
 	hash_add_rcu(bft_mm_table, &tracked->node, (unsigned long)mm);
-	spin_unlock_irqrestore(&bft_mm_lock, flags);
+	raw_spin_unlock_irqrestore(&bft_mm_lock, flags);
 	return 0;
 }
 

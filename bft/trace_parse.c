@@ -113,7 +113,7 @@ static void skip_blanks(const char **p)
 static bool is_irq_flags(const char *p, size_t len)
 {
 	return len >= 4 && len <= 6 &&
-	       strspn(p, ".dDXnNpPbBhHsSzZ0123456789abcdef") >= len;
+	       strspn(p, ".dDXnNpPlLbBhHsSzZ0123456789abcdef") >= len;
 }
 
 /*

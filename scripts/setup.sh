@@ -8,7 +8,10 @@
 # Everything downloaded or generated lives under $BFT_CACHE (default
 # .cache/ in the repository), which git ignores.
 #
-# Usage: scripts/setup.sh            (as root, or with sudo available)
+# Usage: scripts/setup.sh [SHORT...]  (as root, or with sudo available)
+#
+# SHORT names the kernels to fetch; by default 6.1 and 6.12.  6.12-rt,
+# Debian's PREEMPT_RT build of 6.12, is fetched only when named.
 
 set -euo pipefail
 
@@ -30,8 +33,9 @@ packages=(make gcc gcc-12 libc6-dev linux-libc-dev binutils
 	  libdw-dev libelf-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev
 	  python3-jsonschema librsvg2-bin libc6-dbg)
 
-# The meta-packages that name the two target kernels, by short name.
-declare -A meta=([6.1]=linux-image-amd64 [6.12]=linux-image-6.12-amd64)
+# The meta-packages that name the target kernels, by short name.
+declare -A meta=([6.1]=linux-image-amd64 [6.12]=linux-image-6.12-amd64
+		 [6.12-rt]=linux-image-6.12-rt-amd64)
 
 # In-tree modules the VM needs for an ext4 filesystem on a virtio disk.  Their
 # dependencies are resolved with modinfo; names built into a kernel are skipped.
@@ -101,14 +105,17 @@ download() {
 # fetch_headers SHORT KVER VERSION DIR: unpack the header packages into
 # DIR/root and point the arch Makefile at the local common tree.
 fetch_headers() {
-	local kver=$2 version=$3 dir=$4 deb kbuild common
-	common=${kver%-amd64}-common
-	kbuild=$(apt-cache show --no-all-versions "linux-headers-$kver" |
-		 sed -n 's/^Depends: //p' | tr ',' '\n' |
-		 grep -o 'linux-kbuild-[^ ]*' | head -n 1)
+	local kver=$2 version=$3 dir=$4 deb kbuild common depends
+	# The common headers are -common, or -common-rt for the RT kernel.
+	depends=$(apt-cache show --no-all-versions "linux-headers-$kver" |
+		  sed -n 's/^Depends: //p' | tr ',' '\n')
+	common=$(grep -o 'linux-headers-[^ ]*-common[^ ]*' <<<"$depends" |
+		 head -n 1)
+	kbuild=$(grep -o 'linux-kbuild-[^ ]*' <<<"$depends" | head -n 1)
+	[ -n "$common" ] || die "cannot resolve the common headers of $kver"
 	[ -n "$kbuild" ] || die "cannot resolve the kbuild package of $kver"
 	download "$dir/debs" "linux-headers-$kver=$version" \
-		"linux-headers-$common=$version" "$kbuild=$version"
+		"$common=$version" "$kbuild=$version"
 	rm -rf "$dir/root"
 	mkdir -p "$dir/root"
 	for deb in "$dir"/debs/linux-headers-*.deb "$dir"/debs/linux-kbuild-*.deb; do
@@ -229,8 +236,13 @@ main() {
 	[ -r /etc/debian_version ] || die "this script expects Debian 12"
 	install_packages
 	mkdir -p "$cache"
-	setup_kernel 6.1
-	setup_kernel 6.12
+	local short kernels=("$@")
+	[ $# -gt 0 ] || kernels=(6.1 6.12)
+	for short in "${kernels[@]}"; do
+		[ -n "${meta[$short]:-}" ] ||
+			die "unknown kernel '$short' (${!meta[*]})"
+		setup_kernel "$short"
+	done
 	setup_source
 	say "done; cache in $cache"
 }

@@ -285,7 +285,7 @@ static inline int tp_parse_line(const char *line, struct tp_event *ev,
 	p += n + 2;
 	if (*p != ' ' && !isdigit((unsigned char)*p)) {
 		for (n = 0; p[n] && p[n] != ' '; n++)
-			if (!strchr(".dDXnNpPbBhHsSzZ0123456789abcdef", p[n]))
+			if (!strchr(".dDXnNpPlLbBhHsSzZ0123456789abcdef", p[n]))
 				return -1;
 		if (n < 4 || n > 5)
 			return -1;

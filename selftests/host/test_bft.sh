@@ -623,6 +623,14 @@ else
 		"exit $RC" "stderr: $ERR"
 fi
 
+# PREEMPT_RT's lazy preemption (Debian 6.12-rt; mainline 6.13) prints l
+# or L as the need-resched flag: ".l.2.", ".L.1.".
+sed -e '1~2s/ \([.dDbX]\)\.\([.hHsSzZ]\)\([0-9a-f]\)/ \1l\2\3/' \
+    -e '2~2s/ \([.dDbX]\)\.\([.hHsSzZ]\)\([0-9a-f]\)/ \1L\2\3/' \
+	"$SAMPLE" >lazy.txt
+check_out "summarize of lines with the lazy need-resched flags l, L: the same report" \
+	"$SUMMARY3" summarize --session 3 --summary-only lazy.txt
+
 check_err "summarize of a session that is not there: exit 2" 2 \
 	"bft summarize: $SAMPLE: no events of session 9" \
 	summarize --session 9 "$SAMPLE"
