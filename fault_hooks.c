@@ -579,13 +579,72 @@ static struct kprobe bft_exit_mmap_probe;
 static unsigned long bft_kretprobe_missed[BFT_KRP_NR];
 static unsigned long bft_exit_mmap_missed;
 
-static int bft_insert_mm(struct bft_session *session, struct mm_struct *mm,
-			 gfp_t gfp)
+/*
+ * Entries for the mms of forks.  task_newtask runs with preemption off,
+ * where PREEMPT_RT allows no allocation at all, GFP_NOWAIT included: a
+ * fork takes an entry from this pool, which process context fills up (a
+ * traced load, and a work item once it is half empty).  Guarded by
+ * bft_mm_lock.  A fork that finds it empty runs untraced (track_failed).
+ */
+#define BFT_FORK_POOL	64
+static struct bft_tracked_mm *bft_fork_pool[BFT_FORK_POOL];
+static unsigned int bft_fork_pool_n;
+static void bft_fork_pool_work_fn(struct work_struct *work);
+static DECLARE_WORK(bft_fork_pool_work, bft_fork_pool_work_fn);
+
+/* Fill the fork pool up; process context. */
+static void bft_fork_pool_fill(void)
 {
 	struct bft_tracked_mm *tracked;
 	unsigned long flags;
 
-	tracked = kmalloc(sizeof(*tracked), gfp);
+	while (READ_ONCE(bft_fork_pool_n) < BFT_FORK_POOL) {
+		tracked = kmalloc(sizeof(*tracked), GFP_KERNEL);
+		if (!tracked)
+			return;
+		raw_spin_lock_irqsave(&bft_mm_lock, flags);
+		if (bft_fork_pool_n < BFT_FORK_POOL) {
+			bft_fork_pool[bft_fork_pool_n++] = tracked;
+			tracked = NULL;
+		}
+		raw_spin_unlock_irqrestore(&bft_mm_lock, flags);
+		kfree(tracked);	/* filled meanwhile by another */
+	}
+}
+
+static void bft_fork_pool_work_fn(struct work_struct *work)
+{
+	bft_fork_pool_fill();
+}
+
+/* An entry for a fork's mm, or NULL; any context. */
+static struct bft_tracked_mm *bft_fork_pool_take(void)
+{
+	struct bft_tracked_mm *tracked = NULL;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&bft_mm_lock, flags);
+	if (bft_fork_pool_n)
+		tracked = bft_fork_pool[--bft_fork_pool_n];
+	if (bft_fork_pool_n < BFT_FORK_POOL / 2)
+		schedule_work(&bft_fork_pool_work);
+	raw_spin_unlock_irqrestore(&bft_mm_lock, flags);
+	return tracked;
+}
+
+static void bft_fork_pool_free(void)
+{
+	cancel_work_sync(&bft_fork_pool_work);
+	while (bft_fork_pool_n)
+		kfree(bft_fork_pool[--bft_fork_pool_n]);
+}
+
+/* Enter @mm in the table with @tracked (NULL: none could be had). */
+static int bft_insert_mm(struct bft_session *session, struct mm_struct *mm,
+			 struct bft_tracked_mm *tracked)
+{
+	unsigned long flags;
+
 	if (!tracked) {
 		atomic64_inc(&bft_track_failed);
 		return -ENOMEM;
@@ -613,12 +672,16 @@ static int bft_insert_mm(struct bft_session *session, struct mm_struct *mm,
  */
 int bft_track_mm(struct bft_session *session, struct mm_struct *mm)
 {
-	return bft_insert_mm(session, mm, GFP_KERNEL);
+	bft_fork_pool_fill();
+	return bft_insert_mm(session, mm,
+			     kmalloc(sizeof(struct bft_tracked_mm),
+				     GFP_KERNEL));
 }
 
 /*
  * task_newtask: a fork copied a traced mm.  The child has not run yet, so
- * none of its faults can be missed.  Probes run under RCU-sched: no sleep.
+ * none of its faults can be missed.  Probes run with preemption off: no
+ * sleep and, on PREEMPT_RT, no allocation (the entry is the pool's).
  */
 static void bft_on_newtask(void *data, struct task_struct *task,
 			   unsigned long clone_flags)
@@ -632,7 +695,7 @@ static void bft_on_newtask(void *data, struct task_struct *task,
 	session = bft_mm_session(current->mm);
 	if (session && task->mm && task->mm != current->mm &&
 	    READ_ONCE(task->mm->binfmt) == &bft_format &&
-	    !bft_insert_mm(session, task->mm, GFP_NOWAIT | __GFP_NOWARN)) {
+	    !bft_insert_mm(session, task->mm, bft_fork_pool_take())) {
 		ev = bft_event_begin(session, BFT_EV_FORK);
 		if (ev) {
 			ev->u.fork.child_pid = task_tgid_nr(task);
@@ -857,4 +920,5 @@ void bft_fault_hooks_exit(void)
 	if (bft_armed)
 		bft_disarm();
 	mutex_unlock(&bft_probe_lock);
+	bft_fork_pool_free();
 }
