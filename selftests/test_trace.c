@@ -1286,6 +1286,40 @@ TEST_F(trace, forked_child_is_traced_in_the_parent_session)
 }
 
 /*
+ * 4b. A burst of forks: 150 children at once, more than the pool of 64
+ * entries task_newtask takes its table entries from (it may not allocate:
+ * PREEMPT_RT forbids it with preemption off), refilled by a work item.
+ * Every fork is traced (a fork event, later that child's mm_exit) or
+ * counted in track_failed; none is lost, none counted twice.
+ */
+TEST_F(trace, every_fork_of_a_burst_is_traced_or_counted)
+{
+	struct run r = { .path = "/tmp/bft-forker" };
+	char *argv[] = { "bft-forker", "many", "150", NULL };
+	long long failed0 = tp_stat("track_failed"), failed;
+	long long forks = 0, exits = 0;
+	size_t i;
+
+	ASSERT_LE(0, failed0);
+	ASSERT_EQ(0, tp_wrap(PROGS "/forker", r.path, "forker", 0));
+	run_traced(_metadata, &r, argv);
+	EXPECT_NE(NULL, strstr(r.out, "children=150\n"));
+	for (i = 0; i < r.t.n; i++) {
+		if (r.t.ev[i].session != r.s)
+			continue;
+		forks += tp_is(&r.t.ev[i], "fork");
+		exits += tp_is(&r.t.ev[i], "mm_exit");
+	}
+	failed = tp_stat("track_failed") - failed0;
+	EXPECT_EQ(150, forks + failed)
+		TH_LOG("fork events %lld, track_failed +%lld", forks, failed);
+	EXPECT_EQ(forks + 1, exits);
+	EXPECT_EQ(0, tp_stat("events_dropped"));
+	free_run(&r);
+	unlink(r.path);
+}
+
+/*
  * 4c. The child then execs a plain ELF: its tracing ends with the exec.
  * Decision: its last event is the mm_exit of the old (traced) mm, which
  * the exec'ing task writes; nothing of the plain program is recorded, in
