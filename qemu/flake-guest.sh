@@ -24,8 +24,15 @@ for cpu in $(seq "$(nproc)"); do
 done
 
 # Each traced exec arms the probes; 300 ms later they are gone again.
+# The captures alternate: the detail capture's kretprobes, then the fast
+# capture's tracepoint probes (fault_capture is read at each arming).
 i=0
 while [ $i -lt "$CYCLES" ]; do
+	if [ $((i % 2)) = 0 ]; then
+		echo detail > $P/fault_capture
+	else
+		echo fast > $P/fault_capture
+	fi
 	bft run --summary-only -o /dev/null -- /selftests/progs/hello-static \
 		>/dev/null
 	sleep 0.3
@@ -35,4 +42,5 @@ kill $loops
 wait 2>/dev/null || true
 
 echo 10000 > $P/disarm_delay_ms
-echo "flake: $((  $(armed_count) - start )) arm/disarm cycles, $CYCLES traced execs, $(nproc) fault loops"
+echo detail > $P/fault_capture
+echo "flake: $((  $(armed_count) - start )) arm/disarm cycles, $CYCLES traced execs (captures alternating), $(nproc) fault loops"
