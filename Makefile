@@ -10,6 +10,9 @@
 #                        [KERNELS="6.1 6.12"]; KERNELS=6.12-rt fetches
 #                        Debian's PREEMPT_RT 6.12 (opt-in)
 #   make check           every test on both kernels; ends "N passed, N failed"
+#   make check-debug     the in-guest suite on a 6.12 built here with KASAN,
+#                        KFENCE, lockdep, kmemleak, UBSAN (the first run
+#                        builds it, ~40 min on 2 cores; then cached)
 #   make demo            boot the 6.12 VM and show what the module does
 #   make bench [KVER=6.1] the scoreboard: cost per fault and exec against
 #                         ftrace, both kernels, -icount; bench/results.md
@@ -48,8 +51,8 @@ NO_KDIR_NOTE := no kernel headers for the running kernel $(shell uname -r):\
 MODSRC	:= Kbuild $(wildcard $(TOP)/*.c $(TOP)/*.h)
 BUILD	:= $(TOP)/build/$(or $(KVER),local)
 
-.PHONY: all module bft setup check demo bench vm flake clean install \
-	dkms-install deb fuzz stress
+.PHONY: all module bft setup check check-debug demo bench vm flake clean \
+	install dkms-install deb fuzz stress
 
 all: bft
 ifneq ($(KDIR),)
@@ -76,6 +79,9 @@ setup:
 
 check: setup
 	@bash scripts/check.sh
+
+check-debug: setup
+	@bash scripts/check-debug.sh
 
 demo: setup
 	@bash qemu/run --kver 6.12 --mode demo
