@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench.sh - 'make bench': qemu/bench.sh, the scoreboard, in one -icount
-# boot per kernel; the tables go to bench/results.md.
+# boot per kernel, and qemu/bench-loss.sh in plain TCG boots of 2 and 1
+# vCPUs; the tables go to bench/results.md.
 #
-# Usage: scripts/bench.sh [--smoke] [KVER...]     (default: 6.1 6.12)
+# Usage: scripts/bench.sh [--smoke] [--no-run] [KVER...]  (default: 6.1 6.12)
 #
 #   --smoke  one short run of every row (what 'make check' runs): prints
 #            one TAP line per boot, "ok - bench: KVER: ...", and leaves
@@ -19,7 +20,7 @@ smoke=0
 norun=0
 
 usage() {
-	echo "usage: scripts/bench.sh [--smoke] [KVER...]" >&2
+	echo "usage: scripts/bench.sh [--smoke] [--no-run] [KVER...]" >&2
 	exit 2
 }
 
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) smoke=1; shift ;;
 	--no-run) norun=1; shift ;;
-	-h|--help) sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) usage ;;
 	*) break ;;
 	esac
