@@ -135,6 +135,15 @@ static DECLARE_DELAYED_WORK(bft_disarm_work, bft_disarm_work_fn);
 
 static atomic64_t bft_track_failed;
 static atomic64_t bft_inflight_full;
+/*
+ * Traced handle_mm_fault() calls between their entry and return handlers.
+ * Unregistering a kretprobe drops the return handler of a call still under
+ * way, and with it the session reference and the inflight slot that the
+ * entry handler took: the disarm waits for none to be left, and each call
+ * pins the module (a fault stalled on a slow file system makes rmmod
+ * refuse with EWOULDBLOCK, as a traced mm does).
+ */
+static atomic_t bft_faults_in_flight;
 
 /**
  * struct bft_inflight - a traced handle_mm_fault() under way
@@ -315,6 +324,11 @@ static int bft_hmf_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	s = bft_mm_session_get(vma->vm_mm);
 	if (!s)
 		return 1;
+	if (!try_module_get(THIS_MODULE)) {
+		bft_session_put(s);
+		return 1;
+	}
+	atomic_inc(&bft_faults_in_flight);
 
 	d->session = s;
 	d->start_ns = ktime_get_ns();
@@ -447,6 +461,9 @@ static int bft_hmf_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	bft_fault_write(d, (__force u32)ret, result, bft_fault_lock(d->flags),
 			cache);
 	bft_session_put(d->session);
+	atomic_dec(&bft_faults_in_flight);
+	/* Safe before our own return: the unload unregisters, and waits. */
+	module_put(THIS_MODULE);
 	return 0;
 }
 
@@ -803,15 +820,17 @@ static void bft_disarm(void)
 }
 
 /*
- * Disarm once nobody needs the probes.  A memory-map call still between
- * its entry and return handlers would lose its references with its
- * return handler: wait for it (see bft_mm_calls_in_flight()).
+ * Disarm once nobody needs the probes.  A memory-map call or a traced
+ * fault still between its entry and return handlers would lose its
+ * references with its return handler: wait for it (see
+ * bft_mm_calls_in_flight() and bft_faults_in_flight).
  */
 static void bft_disarm_work_fn(struct work_struct *work)
 {
 	mutex_lock(&bft_probe_lock);
 	if (bft_armed && !atomic_read(&bft_probe_users)) {
-		if (bft_mm_calls_in_flight())
+		if (bft_mm_calls_in_flight() ||
+		    atomic_read(&bft_faults_in_flight))
 			schedule_delayed_work(&bft_disarm_work,
 					      msecs_to_jiffies(10));
 		else
@@ -893,6 +912,8 @@ void bft_probes_stats(struct seq_file *m)
 	seq_printf(m, "track_failed %lld\n", atomic64_read(&bft_track_failed));
 	seq_printf(m, "inflight_full %lld\n",
 		   atomic64_read(&bft_inflight_full));
+	seq_printf(m, "faults_in_flight %d\n",
+		   atomic_read(&bft_faults_in_flight));
 	bft_fast_stats(m);
 }
 
