@@ -37,9 +37,12 @@ packages=(make gcc gcc-12 libc6-dev linux-libc-dev binutils
 declare -A meta=([6.1]=linux-image-amd64 [6.12]=linux-image-6.12-amd64
 		 [6.12-rt]=linux-image-6.12-rt-amd64)
 
-# In-tree modules the VM needs for an ext4 filesystem on a virtio disk.  Their
-# dependencies are resolved with modinfo; names built into a kernel are skipped.
-guest_modules=(virtio virtio_ring virtio_pci virtio_blk crc32c_generic ext4)
+# In-tree modules the VM needs: an ext4 filesystem on a virtio disk, and
+# FUSE (test_remote_fault serves a file system of its own).  Their
+# dependencies are resolved with modinfo; names built into a kernel are
+# skipped.  The list is part of a kernel's stamp: a change fetches again.
+guest_modules=(virtio virtio_ring virtio_pci virtio_blk crc32c_generic ext4
+	       fuse)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -182,7 +185,8 @@ setup_kernel() {
 	local short=$1 kver version dir
 	read -r kver version < <(resolve_kernel "${meta[$short]}")
 	dir=$cache/kernels/$short
-	if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$kver $version" ] &&
+	if [ -f "$dir/stamp" ] &&
+	   [ "$(cat "$dir/stamp")" = "$kver $version ${guest_modules[*]}" ] &&
 	   kernel_complete "$dir"; then
 		say "kernel $short: $kver ($version), cached"
 		return
@@ -194,7 +198,7 @@ setup_kernel() {
 	fetch_image "$kver" "$version" "$dir"
 	echo "$kver" > "$dir/release"
 	rm -rf "$dir/debs"
-	echo "$kver $version" > "$dir/stamp"
+	echo "$kver $version ${guest_modules[*]}" > "$dir/stamp"
 }
 
 # The kselftest harness and checkpatch come from Debian's linux-source-6.12.
