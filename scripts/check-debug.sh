@@ -152,7 +152,11 @@ main() {
 	layout
 	out=$log/vm.log
 	say "the suite on $(cat "$kdir/release") (qemu/run --kver 6.12-debug, timeout ${timeout} s)"
-	bash "$top/qemu/run" --kver 6.12-debug --mode test --timeout "$timeout" 2>&1 |
+	# no5lvl: with 5-level paging (QEMU's -cpu max has LA57), an interrupt
+	# during identify_boot_cpu() makes KASAN report a wild access at boot
+	# (docs/hardening.md, "Emulator issues"; qemu/emulator/la57-kasan.sh).
+	bash "$top/qemu/run" --kver 6.12-debug --mode test --timeout "$timeout" \
+		--append no5lvl 2>&1 |
 		tee "$out"
 	if [ -f "$top/build/vm-6.12-debug/counts" ] &&
 	   grep -q '^ok - 6.12-debug: guest ran' "$out"; then
