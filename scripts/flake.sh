@@ -10,7 +10,10 @@
 # Usage: scripts/flake.sh [N] [KERNEL...]     (default: 200, 6.1 6.12)
 #
 # Prints one TAP line per kernel, the failing boots' complaints, and
-# "flake: K: F of N boots failed, C arm/disarm cycles".
+# "flake: K: F of N boots failed, C arm/disarm cycles"; while it runs,
+# build/flake-K.progress says how far it got ("boot I of N: B failed so
+# far, C cycles").  Kernels run one after the other; to boot them at
+# once, run one flake.sh per kernel from separate work trees.
 # Exit 0 only when no boot failed.
 
 set -uo pipefail
@@ -33,6 +36,7 @@ flake_kernel() {
 	log=$top/build/flake-$k.log
 	mkdir -p "$out"
 	: > "$log"
+	: > "$top/build/flake-$k.progress"
 	for i in $(seq "$n"); do
 		bash "$top/qemu/run" --kver "$k" --mode demo $build \
 			--script "$top/qemu/flake-guest.sh" --timeout 900 \
@@ -49,6 +53,8 @@ flake_kernel() {
 				grep -En -B5 -A25 "$complaint_re" "$out/console.log" | head -80
 			} >> "$log"
 		fi
+		echo "$(date -u +%FT%TZ) boot $i of $n: $bad failed so far, $cycles cycles" \
+			> "$top/build/flake-$k.progress"
 	done
 	if [ "$bad" -eq 0 ]; then
 		echo "ok - flake: $k: $n boots, no kernel complaint"
