@@ -445,6 +445,19 @@ void bft_fault_write(const struct bft_fault_data *d, u32 vm_fault, u8 result,
 	bft_event_commit(ev, len);
 }
 
+/*
+ * A traced fault is done.  A disarm that found it under way gave up
+ * rather than poll (a fault can wait on a stalled file system for
+ * minutes): the last one brings it back.
+ */
+static void bft_fault_call_done(void)
+{
+	if (atomic_dec_and_test(&bft_faults_in_flight) &&
+	    !atomic_read(&bft_probe_users))
+		schedule_delayed_work(&bft_disarm_work,
+				      msecs_to_jiffies(READ_ONCE(disarm_delay_ms)));
+}
+
 static int bft_hmf_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct bft_fault_data *d = (struct bft_fault_data *)ri->data;
@@ -461,7 +474,7 @@ static int bft_hmf_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	bft_fault_write(d, (__force u32)ret, result, bft_fault_lock(d->flags),
 			cache);
 	bft_session_put(d->session);
-	atomic_dec(&bft_faults_in_flight);
+	bft_fault_call_done();
 	/* Safe before our own return: the unload unregisters, and waits. */
 	module_put(THIS_MODULE);
 	return 0;
@@ -822,18 +835,18 @@ static void bft_disarm(void)
 /*
  * Disarm once nobody needs the probes.  A memory-map call or a traced
  * fault still between its entry and return handlers would lose its
- * references with its return handler: wait for it (see
- * bft_mm_calls_in_flight() and bft_faults_in_flight).
+ * references with its return handler: wait for it.  A memory-map call
+ * returns soon, so poll for it (bft_mm_calls_in_flight()); the last
+ * traced fault schedules this work again itself (bft_fault_call_done()).
  */
 static void bft_disarm_work_fn(struct work_struct *work)
 {
 	mutex_lock(&bft_probe_lock);
 	if (bft_armed && !atomic_read(&bft_probe_users)) {
-		if (bft_mm_calls_in_flight() ||
-		    atomic_read(&bft_faults_in_flight))
+		if (bft_mm_calls_in_flight())
 			schedule_delayed_work(&bft_disarm_work,
 					      msecs_to_jiffies(10));
-		else
+		else if (!atomic_read(&bft_faults_in_flight))
 			bft_disarm();
 	}
 	mutex_unlock(&bft_probe_lock);

@@ -21,8 +21,8 @@
  * Checked: the session left the list while the fault slept; the sleeping
  * fault kept the probes armed past disarm_delay_ms and the module pinned
  * (rmmod refused with EWOULDBLOCK); when it returned, its event went into
- * the trace once, with the session's id and the reader's thread; the bytes
- * read are the file's.  On the debug kernel (make check-debug) KASAN
+ * the trace once, with the session's id and the reader's thread, and the
+ * probes were disarmed; the bytes read are the file's.  On the debug kernel (make check-debug) KASAN
  * watches the return handler for a write to a freed session.
  */
 #define _GNU_SOURCE
@@ -500,6 +500,10 @@ TEST_F(remote, fault_sleeping_across_the_end_of_its_session_is_safe)
 		;
 	EXPECT_EQ((int)PAGE, i);
 	EXPECT_EQ(0, tp_stat("faults_in_flight"));
+	/* The disarm gave up while the fault slept; the fault's end calls it. */
+	for (i = 0; i < 100 && tp_stat("probes_armed") != 0; i++)
+		usleep(100 * 1000);
+	EXPECT_EQ(0, tp_stat("probes_armed"));
 	ASSERT_EQ(0, tp_read_trace(&t));
 	ev = NULL;
 	EXPECT_EQ(1U, faults_at(&t, s, r.tid, B_VADDR, &ev));
