@@ -101,12 +101,8 @@ FIXTURE(fast) {
 
 FIXTURE_SETUP(fast)
 {
-	char *delay = tp_read_file(PARAMS "disarm_delay_ms", NULL);
-
-	ASSERT_NE(NULL, delay);
-	snprintf(self->delay, sizeof(self->delay), "%s", delay);
-	free(delay);
-	ASSERT_EQ(0, tp_write_file(PARAMS "disarm_delay_ms", "100"));
+	ASSERT_EQ(0, tp_swap_file(PARAMS "disarm_delay_ms", "100", self->delay,
+				  sizeof(self->delay)));
 	ASSERT_EQ(1, tp_read_number(BFT_DEBUGFS "/enable"));
 	ASSERT_EQ(0, tp_write_file(TP_INSTANCE "/trace_clock", "mono"));
 	ASSERT_EQ(0, tp_wrap(PROGS "/touch", TOUCH, "fast", 0));

@@ -465,6 +465,22 @@ static inline int tp_write_file(const char *path, const char *s)
 	return ret;
 }
 
+/*
+ * Keep the value of file @path in @old (@len bytes, newline and all, as
+ * read) and write @value to it.  Returns 0 or -1.
+ */
+static inline int tp_swap_file(const char *path, const char *value,
+			       char *old, size_t len)
+{
+	char *text = tp_read_file(path, NULL);
+
+	if (!text)
+		return -1;
+	snprintf(old, len, "%s", text);
+	free(text);
+	return tp_write_file(path, value) ? -1 : 0;
+}
+
 /* Empty the buffer.  Returns 0 or -errno. */
 static inline int tp_clear(void)
 {
