@@ -37,6 +37,7 @@
 #include "compat.h"
 #include "fault_hooks.h"
 #include "mm_events.h"
+#include "pool.h"
 #include "session.h"
 #include "trace.h"
 
@@ -613,61 +614,10 @@ static unsigned long bft_exit_mmap_missed;
  * Entries for the mms of forks.  task_newtask runs with preemption off,
  * where PREEMPT_RT allows no allocation at all, GFP_NOWAIT included: a
  * fork takes an entry from this pool, which process context fills up (a
- * traced load, and a work item once it is half empty).  Guarded by
- * bft_mm_lock.  A fork that finds it empty runs untraced (track_failed).
+ * traced load, and a work item once it is half empty).  A fork that finds
+ * it empty runs untraced (track_failed).
  */
-#define BFT_FORK_POOL	64
-static struct bft_tracked_mm *bft_fork_pool[BFT_FORK_POOL];
-static unsigned int bft_fork_pool_n;
-static void bft_fork_pool_work_fn(struct work_struct *work);
-static DECLARE_WORK(bft_fork_pool_work, bft_fork_pool_work_fn);
-
-/* Fill the fork pool up; process context. */
-static void bft_fork_pool_fill(void)
-{
-	struct bft_tracked_mm *tracked;
-	unsigned long flags;
-
-	while (READ_ONCE(bft_fork_pool_n) < BFT_FORK_POOL) {
-		tracked = kmalloc(sizeof(*tracked), GFP_KERNEL);
-		if (!tracked)
-			return;
-		raw_spin_lock_irqsave(&bft_mm_lock, flags);
-		if (bft_fork_pool_n < BFT_FORK_POOL) {
-			bft_fork_pool[bft_fork_pool_n++] = tracked;
-			tracked = NULL;
-		}
-		raw_spin_unlock_irqrestore(&bft_mm_lock, flags);
-		kfree(tracked);	/* filled meanwhile by another */
-	}
-}
-
-static void bft_fork_pool_work_fn(struct work_struct *work)
-{
-	bft_fork_pool_fill();
-}
-
-/* An entry for a fork's mm, or NULL; any context. */
-static struct bft_tracked_mm *bft_fork_pool_take(void)
-{
-	struct bft_tracked_mm *tracked = NULL;
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&bft_mm_lock, flags);
-	if (bft_fork_pool_n)
-		tracked = bft_fork_pool[--bft_fork_pool_n];
-	if (bft_fork_pool_n < BFT_FORK_POOL / 2)
-		schedule_work(&bft_fork_pool_work);
-	raw_spin_unlock_irqrestore(&bft_mm_lock, flags);
-	return tracked;
-}
-
-static void bft_fork_pool_free(void)
-{
-	cancel_work_sync(&bft_fork_pool_work);
-	while (bft_fork_pool_n)
-		kfree(bft_fork_pool[--bft_fork_pool_n]);
-}
+static struct bft_pool bft_fork_pool;
 
 /* Enter @mm in the table with @tracked (NULL: none could be had). */
 static int bft_insert_mm(struct bft_session *session, struct mm_struct *mm,
@@ -702,7 +652,8 @@ static int bft_insert_mm(struct bft_session *session, struct mm_struct *mm,
  */
 int bft_track_mm(struct bft_session *session, struct mm_struct *mm)
 {
-	bft_fork_pool_fill();
+	bft_pool_fill(&bft_fork_pool);
+	bft_mm_events_prepare();
 	return bft_insert_mm(session, mm,
 			     kmalloc(sizeof(struct bft_tracked_mm),
 				     GFP_KERNEL));
@@ -725,7 +676,7 @@ static void bft_on_newtask(void *data, struct task_struct *task,
 	session = bft_mm_session(current->mm);
 	if (session && task->mm && task->mm != current->mm &&
 	    READ_ONCE(task->mm->binfmt) == &bft_format &&
-	    !bft_insert_mm(session, task->mm, bft_fork_pool_take())) {
+	    !bft_insert_mm(session, task->mm, bft_pool_take(&bft_fork_pool))) {
 		ev = bft_event_begin(session, BFT_EV_FORK);
 		if (ev) {
 			ev->u.fork.child_pid = task_tgid_nr(task);
@@ -923,6 +874,7 @@ void bft_probes_stats(struct seq_file *m)
 			   bft_kretprobe_missed_now(BFT_KRP_MM + i));
 	mutex_unlock(&bft_probe_lock);
 	seq_printf(m, "track_failed %lld\n", atomic64_read(&bft_track_failed));
+	bft_mm_events_stats(m);
 	seq_printf(m, "inflight_full %lld\n",
 		   atomic64_read(&bft_inflight_full));
 	seq_printf(m, "faults_in_flight %d\n",
@@ -943,6 +895,8 @@ int bft_fault_hooks_init(void)
 		pr_err("cannot find tracepoint task_newtask\n");
 		return -ENOENT;
 	}
+	bft_pool_init(&bft_fork_pool, sizeof(struct bft_tracked_mm));
+	bft_mm_events_init();
 	return 0;
 }
 
@@ -954,5 +908,6 @@ void bft_fault_hooks_exit(void)
 	if (bft_armed)
 		bft_disarm();
 	mutex_unlock(&bft_probe_lock);
-	bft_fork_pool_free();
+	bft_pool_destroy(&bft_fork_pool);
+	bft_mm_events_exit();
 }

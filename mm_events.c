@@ -25,9 +25,15 @@
 #include <linux/fs.h>
 #include <linux/kprobes.h>
 #include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/task_work.h>
 
 #include "mm_events.h"
+#include "pool.h"
 #include "session.h"
 #include "trace.h"
 
@@ -88,7 +94,8 @@ static void bft_mm_call_done(struct bft_mm_call *c)
 {
 	if (c->file)
 		fput(c->file);
-	bft_session_put(c->session);
+	if (c->session)
+		bft_session_put(c->session);
 	atomic_dec(&bft_mm_in_flight);
 }
 
@@ -114,26 +121,141 @@ static int bft_mmap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * The file of a traced mmap(), named after the call.  d_path() may sleep
+ * on PREEMPT_RT (a reader of rename_lock or mount_lock that meets a writer
+ * takes the writer's lock, a sleeping one there), and a return handler
+ * runs with preemption off.  So the event of a file mapping is written
+ * from task work, at the task's return to user mode: before the program
+ * can use the mapping, after any event the system call's own exit work
+ * writes.  Taken from a pool (no allocation in a probe on PREEMPT_RT),
+ * freed by the work.
+ */
+struct bft_mmap_defer {
+	struct callback_head	work;
+	struct bft_session	*session;
+	struct file		*file;
+	struct bft_ev_mmap	m;
+};
+
+static struct bft_pool bft_mmap_pool;
+/* mmap events written from task work; ... with the file's name only. */
+static atomic64_t bft_mmap_deferred;
+static atomic64_t bft_mmap_name_only;
+/* Whether task work ran since insmod: the unload must wait it out. */
+static bool bft_mmap_work_used;
+
+static void bft_mmap_write(struct bft_session *session,
+			   const struct bft_ev_mmap *m, const char *path)
+{
+	struct bft_event *ev = bft_event_begin(session, BFT_EV_MMAP);
+
+	if (ev) {
+		ev->u.mmap = *m;
+		bft_event_commit(ev, bft_event_put_str(ev, 0, path));
+	}
+}
+
+static void bft_mmap_work_fn(struct callback_head *work)
+{
+	struct bft_mmap_defer *d = container_of(work, struct bft_mmap_defer,
+						work);
+	char name[NAME_MAX + 1];
+	char *buf = __getname();
+
+	if (buf) {
+		bft_mmap_write(d->session, &d->m,
+			       bft_file_path(d->file, buf, PATH_MAX));
+		__putname(buf);
+	} else {
+		bft_mmap_write(d->session, &d->m,
+			       bft_file_path(d->file, name, sizeof(name)));
+	}
+	fput(d->file);
+	bft_session_put(d->session);
+	kfree(d);
+	/* Last: the unload waits for this to return (bft_mm_events_exit()). */
+	module_put(THIS_MODULE);
+}
+
+/* Hand the event of @c to task work; false when that cannot be had. */
+static bool bft_mmap_defer(struct bft_mm_call *c, const struct bft_ev_mmap *m)
+{
+	struct bft_mmap_defer *d;
+
+	if (!try_module_get(THIS_MODULE))
+		return false;
+	d = bft_pool_take(&bft_mmap_pool);
+	if (!d)
+		goto err_put;
+	d->session = c->session;
+	d->file = c->file;
+	d->m = *m;
+	init_task_work(&d->work, bft_mmap_work_fn);
+	/* Fails only for a task past exit_task_work(), not in a system call. */
+	if (task_work_add(current, &d->work, TWA_RESUME))
+		goto err_free;
+	WRITE_ONCE(bft_mmap_work_used, true);
+	atomic64_inc(&bft_mmap_deferred);
+	/* The references are the work's now. */
+	c->session = NULL;
+	c->file = NULL;
+	return true;
+
+err_free:
+	/* No kfree() with preemption off on PREEMPT_RT; kfree_rcu() will do. */
+	kfree_rcu(d, work);
+err_put:
+	module_put(THIS_MODULE);
+	return false;
+}
+
+/*
+ * In the return handler, when no task work could be had: the full path
+ * where d_path() cannot sleep, else the file's name alone.
+ */
+static void bft_mmap_write_now(struct bft_mm_call *c,
+			       const struct bft_ev_mmap *m)
+{
+	char name[NAME_MAX + 1];
+	struct bft_event *ev;
+
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT) || !c->file) {
+		ev = bft_event_begin(c->session, BFT_EV_MMAP);
+		if (ev) {
+			ev->u.mmap = *m;
+			bft_event_commit(ev, bft_event_put_path(ev, 0, c->file));
+		}
+		return;
+	}
+	snprintf(name, sizeof(name), "%pD", c->file);
+	atomic64_inc(&bft_mmap_name_only);
+	bft_mmap_write(c->session, m, name);
+}
+
+/* The payload of @c's event, padding zeroed: it goes to the ring. */
+static void bft_mmap_args(struct bft_ev_mmap *m, const struct bft_mm_call *c,
+			  long result)
+{
+	memset(m, 0, sizeof(*m));
+	m->addr = c->arg[0];
+	m->len = c->arg[1];
+	m->prot = c->arg[2];
+	m->flags = c->arg[3];
+	m->fd = (m->flags & MAP_ANONYMOUS) ? -1 : (int)c->arg[4];
+	m->off = c->arg[5];
+	m->result = result;
+}
+
 static int bft_mmap_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct bft_mm_call *c = (struct bft_mm_call *)ri->data;
-	struct bft_ev_mmap *m;
-	struct bft_event *ev;
-	size_t len;
+	struct bft_ev_mmap m;
 
-	ev = bft_mm_event_begin(c, BFT_EV_MMAP);
-	if (ev) {
-		m = &ev->u.mmap;
-		m->addr = c->arg[0];
-		m->len = c->arg[1];
-		m->prot = c->arg[2];
-		m->flags = c->arg[3];
-		m->fd = (m->flags & MAP_ANONYMOUS) ? -1 : (int)c->arg[4];
-		m->off = c->arg[5];
-		m->result = regs_return_value(regs);
-		len = bft_event_put_path(ev, 0, c->file);
-		bft_event_commit(ev, len);
-	}
+	bft_mmap_args(&m, c, regs_return_value(regs));
+	atomic64_inc(&c->session->maps);
+	if (!c->file || !bft_mmap_defer(c, &m))
+		bft_mmap_write_now(c, &m);
 	bft_mm_call_done(c);
 	return 0;
 }
@@ -248,3 +370,37 @@ const char * const bft_mm_missed_names[BFT_MM_NR] = {
 	[BFT_MM_MREMAP]		= "mremap_probe_missed",
 	[BFT_MM_BRK]		= "brk_probe_missed",
 };
+
+/* Module load: the pool, empty until the first traced load fills it. */
+void bft_mm_events_init(void)
+{
+	bft_pool_init(&bft_mmap_pool, sizeof(struct bft_mmap_defer));
+}
+
+/* Process context, before a traced program runs: fill the pool up. */
+void bft_mm_events_prepare(void)
+{
+	bft_pool_fill(&bft_mmap_pool);
+}
+
+void bft_mm_events_stats(struct seq_file *m)
+{
+	seq_printf(m, "mmap_deferred %lld\n",
+		   atomic64_read(&bft_mmap_deferred));
+	seq_printf(m, "mmap_name_only %lld\n",
+		   atomic64_read(&bft_mmap_name_only));
+}
+
+/**
+ * bft_mm_events_exit() - module unload, the probes gone
+ *
+ * Each task work pinned the module until its last statement: wait until
+ * every task that ran one has left the module's code, which RCU Tasks
+ * tells (a voluntary context switch or user mode).  Only when any ran.
+ */
+void bft_mm_events_exit(void)
+{
+	bft_pool_destroy(&bft_mmap_pool);
+	if (READ_ONCE(bft_mmap_work_used))
+		synchronize_rcu_tasks();
+}

@@ -23,7 +23,14 @@ extern const struct kretprobe bft_mm_templates[BFT_MM_NR];
 /* The key of each one's missed count in the stats file. */
 extern const char * const bft_mm_missed_names[BFT_MM_NR];
 
+struct seq_file;
+
 /* Traced calls whose return handler has not run yet. */
 int bft_mm_calls_in_flight(void);
+
+void bft_mm_events_init(void);
+void bft_mm_events_prepare(void);
+void bft_mm_events_stats(struct seq_file *m);
+void bft_mm_events_exit(void);
 
 #endif /* BFT_MM_EVENTS_H */

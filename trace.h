@@ -403,6 +403,7 @@ void bft_buffer_exit(void);
 struct bft_event *bft_event_begin(struct bft_session *session,
 				  enum bft_event_type type);
 size_t bft_event_put_str(struct bft_event *ev, size_t off, const char *s);
+const char *bft_file_path(const struct file *file, char *buf, size_t size);
 size_t bft_event_put_path(struct bft_event *ev, size_t off,
 			  const struct file *file);
 void bft_event_commit(struct bft_event *ev, size_t str_len);

@@ -167,14 +167,37 @@ size_t bft_event_put_str(struct bft_event *ev, size_t off, const char *s)
 }
 
 /**
+ * bft_file_path() - the path of a file, as /proc/PID/maps shows it
+ * @file: the file
+ * @buf: where to build it
+ * @size: the bytes @buf has
+ *
+ * d_path(): it sleeps on PREEMPT_RT, where a reader of rename_lock or
+ * mount_lock that meets a writer takes the writer's (sleeping) lock; so
+ * there it must not be called with preemption off.  A path that does not
+ * fit in @size is replaced by the file's name.
+ *
+ * Return: the path, somewhere in @buf.
+ */
+const char *bft_file_path(const struct file *file, char *buf, size_t size)
+{
+	char *p = d_path(&file->f_path, buf, size);
+
+	if (IS_ERR(p)) {
+		snprintf(buf, size, "%pD", file);
+		p = buf;
+	}
+	return p;
+}
+
+/**
  * bft_event_put_path() - append the path of a file to an event
  * @ev: the event from bft_event_begin()
  * @off: as for bft_event_put_str()
  * @file: the file, or NULL for "-"
  *
- * The whole path, as /proc/PID/maps shows it (d_path(), which does not
- * sleep), escaped and cut as bft_event_put_str() does.  A path longer than
- * PATH_MAX is replaced by the file's name.
+ * bft_file_path() between begin and commit, preemption off: not on
+ * PREEMPT_RT, where it may sleep.
  *
  * Return: as bft_event_put_str().
  */
@@ -182,18 +205,12 @@ size_t bft_event_put_path(struct bft_event *ev, size_t off,
 			  const struct file *file)
 {
 	char *buf = this_cpu_ptr(&bft_writers)->path;
-	char *p;
 
 	/* The per-CPU buffer is ours only between begin and commit. */
 	lockdep_assert_preemption_disabled();
 	if (!file)
 		return bft_event_put_str(ev, off, NULL);
-	p = d_path(&file->f_path, buf, PATH_MAX);
-	if (IS_ERR(p)) {
-		snprintf(buf, PATH_MAX, "%pD", file);
-		p = buf;
-	}
-	return bft_event_put_str(ev, off, p);
+	return bft_event_put_str(ev, off, bft_file_path(file, buf, PATH_MAX));
 }
 
 /*

@@ -12,6 +12,9 @@
  *     (result=-9);
  *   - every event after load_end, by the program's thread, counted in
  *     maps= of its sessions line, no probe missed;
+ *   - each mmap() of a file written from task work at the return to user
+ *     mode (mmap_deferred in stats), with its full path (mmap_name_only
+ *     stays 0), and before any fault on what it mapped;
  *   - a plain program's mmap() while the probes are armed: no event.
  */
 #define _GNU_SOURCE
@@ -256,8 +259,68 @@ static void check_own_calls(struct __test_metadata *_metadata,
 		tp_dump(&r->t, r->s, 0, 80);
 }
 
+/* The mmap events of @s that name a file. */
+static long long count_file_mmaps(const struct tp_trace *t, uint32_t s)
+{
+	const struct tp_event *ev;
+	long long n = 0;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		ev = &t->ev[i];
+		n += ev->session == s && tp_is(ev, "mmap") &&
+		     !tp_eq(ev, "file", "-");
+	}
+	return n;
+}
+
+/*
+ * Whether a successful mmap of a file before @upto in the trace maps
+ * @addr: the event of a mapping comes before the faults on it.
+ */
+static bool mapped_before(const struct tp_trace *t, uint32_t s, size_t upto,
+			  uint64_t addr)
+{
+	const struct tp_event *ev;
+	uint64_t start, len;
+	size_t i;
+
+	for (i = 0; i < upto; i++) {
+		ev = &t->ev[i];
+		if (ev->session != s || !tp_is(ev, "mmap") ||
+		    tp_eq(ev, "file", "-"))
+			continue;
+		start = tp_x(ev, "result");
+		len = tp_x(ev, "len");
+		if (start != TP_BAD && addr >= start && addr - start < len)
+			return true;
+	}
+	return false;
+}
+
+/* Every obj=lib fault of the session has its mmap event before it. */
+static void check_mmap_before_faults(struct __test_metadata *_metadata,
+				     const struct mm_run *r)
+{
+	const struct tp_event *ev;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->t.n; i++) {
+		ev = &r->t.ev[i];
+		if (ev->session != r->s || !tp_is(ev, "page_fault") ||
+		    !tp_eq(ev, "obj", "lib"))
+			continue;
+		n++;
+		EXPECT_TRUE(mapped_before(&r->t, r->s, i, tp_x(ev, "addr")))
+			TH_LOG("no mmap before %s", ev->line);
+	}
+	EXPECT_LT(0UL, n) TH_LOG("no fault on libc");
+}
+
 TEST(traced_program)
 {
+	long long deferred = tp_stat("mmap_deferred");
+	long long name_only = tp_stat("mmap_name_only");
 	struct mm_run r = { 0 };
 	const char *const keys[] = { "mmap_probe_missed",
 		"mprotect_probe_missed", "pkey_mprotect_probe_missed",
@@ -270,6 +333,11 @@ TEST(traced_program)
 	check_relro(_metadata, &r);
 	check_libc(_metadata, &r);
 	check_own_calls(_metadata, &r);
+	check_mmap_before_faults(_metadata, &r);
+	ASSERT_LE(0, deferred);
+	EXPECT_EQ(count_file_mmaps(&r.t, r.s),
+		  tp_stat("mmap_deferred") - deferred);
+	EXPECT_EQ(name_only, tp_stat("mmap_name_only"));
 	const char *key;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
