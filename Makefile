@@ -10,9 +10,10 @@
 #                        [KERNELS="6.1 6.12"]; KERNELS=6.12-rt fetches
 #                        Debian's PREEMPT_RT 6.12 (opt-in)
 #   make check           every test on both kernels; ends "N passed, N failed"
-#   make check-debug     the in-guest suite on a 6.12 built here with KASAN,
-#                        KFENCE, lockdep, kmemleak, UBSAN (the first run
-#                        builds it, ~40 min on 2 cores; then cached)
+#   make check-debug     the in-guest suite and 1,000 stress cases on a 6.12
+#                        built here with KASAN, KFENCE, lockdep, kmemleak,
+#                        UBSAN (the first run builds it, ~40 min on 2
+#                        cores; then cached)
 #   make demo            boot the 6.12 VM and show what the module does
 #   make bench [KVER=6.1] the scoreboard: cost per fault and exec against
 #                         ftrace, both kernels, -icount; bench/results.md

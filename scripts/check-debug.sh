@@ -18,8 +18,12 @@
 # $BFT_CACHE/kernels/6.12-debug is laid out like the kernels make setup
 # fetches: vmlinuz, build (the built tree), release, an empty modules/.
 #
+# Then the exec fuzzer (scripts/stress.sh) on the same kernel, in a boot
+# of its own: mismatches with the stock loader, complaints, slab, rmmod.
+#
 # Environment: BFT_DEBUG_TIMEOUT  seconds the guest may run (default 5400:
 # TCG with KASAN and lockdep is many times slower than the plain kernels).
+# BFT_DEBUG_STRESS  cases for the exec fuzzer (default 1000; 0: none).
 #
 # Prints the suite's TAP lines and ends with "N passed, N failed".
 
@@ -31,6 +35,7 @@ dir=$cache/debug-kernel
 kdir=$cache/kernels/6.12-debug
 fragment=$top/scripts/debug-kernel.config
 timeout=${BFT_DEBUG_TIMEOUT:-5400}
+stress=${BFT_DEBUG_STRESS:-1000}
 log=$top/build/check-debug
 
 say() { printf 'check-debug: %s\n' "$*"; }
@@ -163,6 +168,15 @@ main() {
 		read -r p f s < "$top/build/vm-6.12-debug/counts"
 	else
 		echo "not ok - 6.12-debug: suite ran to its end"
+	fi
+	if [ "$stress" != 0 ]; then
+		say "make stress on $(cat "$kdir/release"): $stress cases (BFT_DEBUG_STRESS)"
+		if bash "$top/scripts/stress.sh" "$stress" 6.12-debug 2>&1 |
+			tee "$log/stress.log" | grep -E '^(ok|not ok|#|stress:)'; then
+			p=$((p + 1))
+		else
+			f=$((f + 1))
+		fi
 	fi
 	echo "$p passed, $f failed"
 	[ "$f" = 0 ]
