@@ -15,7 +15,9 @@
  * that pass it.  For a traced mm the entry handler takes a session
  * reference and copies the arguments from the user registers (the entry
  * point's only argument); mmap() also takes a reference on the fd's file.
- * The return handler writes the event with the result, then drops both.
+ * The return handler writes the event with the result, then drops both;
+ * but an mmap() of a file hands its event and references to task work,
+ * which names the file at the return to user mode (bft_mmap_defer()).
  * The loader's own mappings (vm_mmap()) call none of these: they are
  * load_map and load_bss.
  */
