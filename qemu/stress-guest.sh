@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # stress-guest.sh - one boot of 'make stress' (scripts/stress.sh, which
-# sets STRESS_CASES, STRESS_SEED and STRESS_TIME at the top of a copy of
-# this file; STRESS_TIME, if not 0, ends the run after that many seconds).
+# sets STRESS_CASES, STRESS_SEED, STRESS_TIME and STRESS_ALARM at the top
+# of a copy of this file; STRESS_TIME, if not 0, ends the run after that
+# many seconds; STRESS_ALARM is each mutant's alarm, stress_exec -a).
 #
 # Measures the slab with the module unloaded, loads it, runs
 # selftests/stress_exec on mutants kept in a tmpfs of their own, then
@@ -17,6 +18,7 @@ set -u
 CASES=${STRESS_CASES:-500}
 SEED=${STRESS_SEED:-1}
 TIME=${STRESS_TIME:-0}
+ALARM=${STRESS_ALARM:-2}
 P=/selftests/progs
 S=/mnt/stress
 SAVE=/mnt/disk/stress-mismatches
@@ -62,7 +64,7 @@ mount -t tmpfs -o size=64m stress $S || exit 2
 
 # The baseline: the module out, caches dropped.  A first short run fills
 # the kernel's lazily grown caches (pid, proc, tmpfs inodes) beforehand.
-/selftests/stress_exec -s $((SEED + 1000000)) -n 100 -p 0 -d $S $BASES \
+/selftests/stress_exec -s $((SEED + 1000000)) -n 100 -p 0 -a "$ALARM" -d $S $BASES \
 	> /tmp/warmup.log 2>&1
 echo "stress-guest: warm-up: $(tail -n 1 /tmp/warmup.log)"
 rm -f $S/*
@@ -74,7 +76,8 @@ insmod $KO || { echo "stress-guest: insmod failed"; exit 2; }
 
 echo "stress-guest: $(uname -r): $CASES cases, seed $SEED"
 start=$(date +%s)
-/selftests/stress_exec -s "$SEED" -n "$CASES" -t "$TIME" -d $S -o $SAVE \
+/selftests/stress_exec -s "$SEED" -n "$CASES" -t "$TIME" -a "$ALARM" \
+	-d $S -o $SAVE \
 	$BASES
 rc=$?
 end=$(date +%s)
