@@ -20,6 +20,7 @@
 #include "bft_format.h"
 #include "binfmt_trace.h"
 #include "control.h"
+#include "fault_hooks.h"
 #include "ksyms.h"
 #include "session.h"
 #include "trace.h"
@@ -102,6 +103,7 @@ static void __exit binfmt_trace_exit(void)
 	bft_fault_hooks_exit();
 	debugfs_remove_recursive(bft_debugfs_dir);
 	bft_trace_fs_exit();
+	bft_ring_exit();
 	bft_buffer_exit();
 	bft_sessions_exit();
 }

@@ -35,6 +35,9 @@
  * And one of the fault path: 6.12 first tries a user fault under the
  * vma's own lock (FAULT_FLAG_VMA_LOCK, since 6.4); 6.1 has no such flag,
  * BFT_FAULT_FLAG_VMA_LOCK is 0 there.
+ *
+ * And one of the ring buffer: ring_buffer_unlock_commit() lost its event
+ * argument after 6.1; bft_compat_ring_commit() takes it for 6.1.
  */
 #ifndef BFT_COMPAT_H
 #define BFT_COMPAT_H
@@ -44,6 +47,7 @@
 #include <linux/mman.h>
 #include <linux/printk.h>
 #include <linux/random.h>
+#include <linux/ring_buffer.h>
 #include <linux/sched.h>
 #include <linux/trace.h>
 #include <linux/version.h>
@@ -67,6 +71,12 @@
 #define BFT_ASSIGN_STR(dst, src)	__assign_str(dst)
 
 #define BFT_FAULT_FLAG_VMA_LOCK		FAULT_FLAG_VMA_LOCK
+
+static inline void bft_compat_ring_commit(struct trace_buffer *ring,
+					  struct ring_buffer_event *event)
+{
+	ring_buffer_unlock_commit(ring);
+}
 
 /* The instance @name, created if need be, with only @system's events. */
 static inline struct trace_array *
@@ -134,6 +144,12 @@ static inline unsigned long bft_compat_vdso_addr(void)
 #define BFT_ASSIGN_STR(dst, src)	__assign_str(dst, src)
 
 #define BFT_FAULT_FLAG_VMA_LOCK		0
+
+static inline void bft_compat_ring_commit(struct trace_buffer *ring,
+					  struct ring_buffer_event *event)
+{
+	ring_buffer_unlock_commit(ring, event);
+}
 
 /* 6.1 gives every instance the events of every system. */
 static inline struct trace_array *

@@ -15,6 +15,9 @@
  * faults that are not exceptions (get_user_pages(): MAP_POPULATE, mlock,
  * process_vm_readv(), ptrace), and what the detail capture measures inside
  * handle_mm_fault(): latency, retries, the lock, page-cache hits.
+ *
+ * fault_capture=ring arms the same probe, which then writes a binary record
+ * into the module's own ring (fault_ring.c) instead of the trace event.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,6 +41,9 @@ static struct tracepoint *bft_pf_kernel_tp;
 /* Faults written with obj=unknown: their mmap_lock was taken. */
 static atomic64_t bft_fast_unclassified;
 
+/* Armed for fault_capture=ring: records go to fault_ring.c. */
+static bool bft_fast_to_ring;
+
 /* FAULT_FLAG_* of an x86 page fault error code. */
 static unsigned int bft_fast_flags(unsigned long error_code)
 {
@@ -50,6 +56,19 @@ static unsigned int bft_fast_flags(unsigned long error_code)
 	if (error_code & X86_PF_INSTR)
 		flags |= FAULT_FLAG_INSTRUCTION;
 	return flags;
+}
+
+/* The access= and mode= of @error_code, for the ring's record. */
+static u8 bft_fast_access(unsigned long error_code)
+{
+	if (error_code & X86_PF_INSTR)
+		return BFT_ACCESS_EXEC;
+	return (error_code & X86_PF_WRITE) ? BFT_ACCESS_WRITE : BFT_ACCESS_READ;
+}
+
+static u8 bft_fast_mode(unsigned long error_code)
+{
+	return (error_code & X86_PF_USER) ? BFT_MODE_USER : BFT_MODE_KERNEL;
 }
 
 /*
@@ -95,7 +114,12 @@ static void bft_fast_record(struct bft_session *s, unsigned long addr,
 
 	bft_fast_classify(&d, current->mm);
 	atomic64_inc(&s->faults);
-	bft_fault_write(&d, 0, BFT_RESULT_NONE, BFT_LOCK_NONE, BFT_CACHE_NONE);
+	if (bft_fast_to_ring)
+		bft_ring_write(&d, bft_fast_access(error_code),
+			       bft_fast_mode(error_code));
+	else
+		bft_fault_write(&d, 0, BFT_RESULT_NONE, BFT_LOCK_NONE,
+				BFT_CACHE_NONE);
 }
 
 /*
@@ -125,16 +149,20 @@ bool bft_fast_available(void)
 
 /**
  * bft_fast_arm() - attach to the page fault tracepoints
+ * @to_ring: write the faults to fault_ring.c's ring, not as trace events
+ *	(the ring must exist: bft_ring_get())
  *
  * Attaching the first probe turns on the tracepoints' static key
  * (trace_pagefault_reg()) for every fault in the system.
  *
  * Return: 0 or the error of tracepoint_probe_register().
  */
-int bft_fast_arm(void)
+int bft_fast_arm(bool to_ring)
 {
 	int ret;
 
+	/* No probe runs now: the last disarm waited for them. */
+	bft_fast_to_ring = to_ring;
 	ret = tracepoint_probe_register(bft_pf_user_tp, bft_fast_on_fault,
 					NULL);
 	if (ret)

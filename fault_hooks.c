@@ -55,16 +55,20 @@ MODULE_PARM_DESC(disarm_delay_ms,
  * Which hooks record page faults: the kretprobes (detail: every
  * handle_mm_fault() call with its result, latency, lock and page-cache
  * answer) or the exception tracepoints (fast: fault_fast.c, a fraction of
- * the cost for traced and untraced processes alike).  Read at each arming.
+ * the cost for traced and untraced processes alike), or the same
+ * tracepoints writing binary records to the module's own ring (ring:
+ * fault_ring.c).  Read at each arming.
  */
 enum bft_capture {
 	BFT_CAPTURE_DETAIL,
 	BFT_CAPTURE_FAST,
+	BFT_CAPTURE_RING,
 };
 
 static const char * const bft_capture_names[] = {
 	[BFT_CAPTURE_DETAIL]	= "detail",
 	[BFT_CAPTURE_FAST]	= "fast",
+	[BFT_CAPTURE_RING]	= "ring",
 };
 
 static int bft_capture_wanted = BFT_CAPTURE_DETAIL;
@@ -94,7 +98,7 @@ static const struct kernel_param_ops fault_capture_ops = {
 
 module_param_cb(fault_capture, &fault_capture_ops, &bft_capture_wanted, 0644);
 MODULE_PARM_DESC(fault_capture,
-		 "detail (kretprobes, default) or fast (exception tracepoints); takes effect when the probes are next armed");
+		 "detail (kretprobes, default), fast (exception tracepoints) or ring (fast, into faults_raw); takes effect when the probes are next armed");
 
 /* handle_mm_fault() calls of traced tasks in flight at once. */
 #define BFT_MAXACTIVE		512
@@ -707,22 +711,36 @@ static void bft_kretprobes_fill(void)
 		bft_kretprobe_list[i] = &bft_kretprobes[i];
 }
 
-/* The capture to arm: fast only where the kernel has its tracepoints. */
+/*
+ * The capture to arm: fast and ring only where the kernel has the
+ * tracepoints, ring only once its buffer is allocated.
+ */
 static int bft_capture_choose(void)
 {
 	int want = READ_ONCE(bft_capture_wanted);
 
-	if (want == BFT_CAPTURE_FAST && !bft_fast_available()) {
-		pr_warn_once("no page fault tracepoints: fault_capture=fast arms the detail capture\n");
+	if (want != BFT_CAPTURE_DETAIL && !bft_fast_available()) {
+		pr_warn_once("no page fault tracepoints: fault_capture=%s arms the detail capture\n",
+			     bft_capture_names[want]);
 		return BFT_CAPTURE_DETAIL;
 	}
+	if (want == BFT_CAPTURE_RING && !bft_ring_get()) {
+		pr_warn_ratelimited("cannot allocate the fault ring: fault_capture=ring arms the fast capture\n");
+		return BFT_CAPTURE_FAST;
+	}
 	return want;
+}
+
+/* Whether the armed capture is on the exception tracepoints. */
+static bool bft_capture_on_tracepoints(void)
+{
+	return bft_capture_armed != BFT_CAPTURE_DETAIL;
 }
 
 /* The first of bft_kretprobe_list to register: fast has no fault ones. */
 static unsigned int bft_kretprobes_first(void)
 {
-	return bft_capture_armed == BFT_CAPTURE_FAST ? BFT_KRP_MM : 0;
+	return bft_capture_on_tracepoints() ? BFT_KRP_MM : 0;
 }
 
 static int bft_arm(void)
@@ -744,8 +762,8 @@ static int bft_arm(void)
 	ret = tracepoint_probe_register(bft_newtask_tp, bft_on_newtask, NULL);
 	if (ret)
 		goto fail_newtask;
-	if (bft_capture_armed == BFT_CAPTURE_FAST) {
-		ret = bft_fast_arm();
+	if (bft_capture_on_tracepoints()) {
+		ret = bft_fast_arm(bft_capture_armed == BFT_CAPTURE_RING);
 		if (ret)
 			goto fail_fast;
 	}
@@ -771,7 +789,7 @@ static void bft_disarm(void)
 	unsigned int first = bft_kretprobes_first();
 	unsigned int i;
 
-	if (bft_capture_armed == BFT_CAPTURE_FAST)
+	if (bft_capture_on_tracepoints())
 		bft_fast_disarm();
 	tracepoint_probe_unregister(bft_newtask_tp, bft_on_newtask, NULL);
 	unregister_kretprobes(bft_kretprobe_list + first, BFT_KRP_NR - first);
@@ -880,6 +898,7 @@ void bft_probes_stats(struct seq_file *m)
 	seq_printf(m, "faults_in_flight %d\n",
 		   atomic_read(&bft_faults_in_flight));
 	bft_fast_stats(m);
+	bft_ring_stats(m);
 }
 
 /**

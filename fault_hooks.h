@@ -8,10 +8,12 @@
 #ifndef BFT_FAULT_HOOKS_H
 #define BFT_FAULT_HOOKS_H
 
+#include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <linux/types.h>
 
 struct bft_session;
+struct seq_file;
 
 #define BFT_NAME_LEN		64
 
@@ -55,9 +57,16 @@ void bft_fault_write(const struct bft_fault_data *d, u32 vm_fault, u8 result,
 
 /* fault_fast.c */
 bool bft_fast_available(void);
-int bft_fast_arm(void);
+int bft_fast_arm(bool to_ring);
 void bft_fast_disarm(void);
 void bft_fast_stats(struct seq_file *m);
 void bft_fast_init(void);
+
+/* fault_ring.c */
+extern const struct file_operations bft_ring_fops;
+bool bft_ring_get(void);
+void bft_ring_write(const struct bft_fault_data *d, u8 access, u8 mode);
+void bft_ring_stats(struct seq_file *m);
+void bft_ring_exit(void);
 
 #endif /* BFT_FAULT_HOOKS_H */

@@ -9,7 +9,7 @@
  * its oldest events, so the newest session is always whole).  Our
  * debugfs directory links trace, trace_pipe and buffer_size_kb to the
  * instance's files and keeps what ftrace has no file for: sessions,
- * stats and enable.  docs/trace-format.md describes each one.
+ * stats, enable, and faults_raw (fault_ring.c).  docs/trace-format.md describes each one.
  *
  * The debugfs files' fops have .owner: debugfs takes a reference on the
  * module while one is open.  The links do not: a reader of trace_pipe
@@ -30,6 +30,7 @@
 #include <linux/uaccess.h>
 
 #include "compat.h"
+#include "fault_hooks.h"
 #include "session.h"
 #include "trace.h"
 
@@ -138,6 +139,7 @@ static const struct bft_trace_file bft_trace_files[] = {
 	{ "sessions",		0400,	&sessions_file_fops },
 	{ "stats",		0400,	&stats_file_fops },
 	{ "enable",		0600,	&bft_enable_fops },
+	{ "faults_raw",		0400,	&bft_ring_fops },
 };
 
 static struct dentry *bft_trace_file_create(const struct bft_trace_file *f,

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_ring_capture - fault_capture=ring: the fast capture's faults as
+ * binary records (bft_ring.h) in the module's own ring, read from
+ * faults_raw:
+ *
+ *   - the probes arm with it, the ring is allocated, and the stats say so;
+ *   - a traced program's faults are records, not page_fault lines; from
+ *     its first record to its mm_exit the kernel counted exactly one
+ *     fault per record, and from mark0 to mark1 as many as touch's own
+ *     getrusage(); records come out oldest first, stamped by the clock of
+ *     the instance's lines ("local"), between load_start and mm_exit;
+ *   - each of touch's pages has the obj, seg, off, access and mode that
+ *     the fast capture's page_fault line gives the same page;
+ *   - a full ring keeps the newest records: the lost ones are counted in
+ *     BFT_RING_LOST records and in the stats, and the last fault before
+ *     the exit is there;
+ *   - a read with room for less than two records is EINVAL; an empty ring
+ *     reads as end of file.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+
+#include "kselftest_harness.h"
+#include "trace_parse.h"
+#include "bft_ring.h"
+
+#define PROGS		"/selftests/progs"
+#define PARAMS		"/sys/module/" BFT_MODULE_NAME "/parameters/"
+#define RAW		BFT_DEBUGFS "/faults_raw"
+#define TOUCH		"/tmp/ring-touch.bft"
+#define BENCH		"/tmp/ring-bench.bft"
+
+static const char *const obj_names[] = {
+	"exe", "interp", "lib", "heap", "stack", "anon", "vdso", "vvar",
+	"none", "unknown",
+};
+static const char *const access_names[] = { "read", "write", "exec" };
+static const char *const mode_names[] = { "user", "kernel" };
+
+static bool wait_disarmed(void)
+{
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		if (tp_stat("probes_armed") == 0)
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+struct records {
+	struct bft_ring_rec *r;
+	size_t n;
+};
+
+/* Every record faults_raw has now; -1 on a read error. */
+static int read_records(struct records *out)
+{
+	char buf[64 * sizeof(struct bft_ring_rec)];
+	ssize_t got;
+	int fd = open(RAW, O_RDONLY);
+
+	memset(out, 0, sizeof(*out));
+	if (fd < 0)
+		return -1;
+	while ((got = read(fd, buf, sizeof(buf))) > 0) {
+		size_t k = got / sizeof(struct bft_ring_rec);
+
+		out->r = realloc(out->r, (out->n + k) * sizeof(*out->r));
+		memcpy(out->r + out->n, buf, got);
+		out->n += k;
+		if (got % sizeof(struct bft_ring_rec))
+			break;
+	}
+	close(fd);
+	return got < 0 ? -1 : 0;
+}
+
+struct run {
+	char *out;
+	pid_t pid;
+	struct tp_trace t;
+	uint32_t s;
+	struct records rec;
+};
+
+/* Run @prog traced with @capture, from an empty instance and ring. */
+static void run_traced(struct __test_metadata *_metadata, struct run *r,
+		       const char *capture, char *const argv[])
+{
+	struct records old;
+
+	ASSERT_TRUE(wait_disarmed());
+	ASSERT_EQ(0, tp_write_file(PARAMS "fault_capture", capture));
+	ASSERT_EQ(0, tp_clear());
+	ASSERT_EQ(0, read_records(&old));
+	free(old.r);
+	ASSERT_EQ(0, tp_run(argv[0], argv, &r->out, &r->pid));
+	ASSERT_EQ(0, tp_read_trace(&r->t));
+	ASSERT_EQ(0, read_records(&r->rec));
+	r->s = tp_session_of_pid(&r->t, r->pid);
+	ASSERT_NE(0U, r->s);
+}
+
+static void run_touch(struct __test_metadata *_metadata, struct run *r,
+		      const char *capture)
+{
+	char *argv[] = { TOUCH, NULL };
+
+	run_traced(_metadata, r, capture, argv);
+}
+
+static void free_run(struct run *r)
+{
+	free(r->out);
+	free(r->rec.r);
+	tp_free(&r->t);
+}
+
+static bool is_fault_of(const struct bft_ring_rec *x, const struct run *r)
+{
+	return x->type == BFT_RING_FAULT && x->session == r->s &&
+	       x->tid == (uint32_t)r->pid;
+}
+
+/* The record of @r's task at @addr's page. */
+static const struct bft_ring_rec *record_at(const struct run *r,
+					    uint64_t addr)
+{
+	const struct bft_ring_rec *x;
+
+	for (x = r->rec.r; x < r->rec.r + r->rec.n; x++)
+		if (is_fault_of(x, r) && (x->addr & ~4095ULL) == (addr & ~4095ULL))
+			return x;
+	return NULL;
+}
+
+/* The fast capture's page_fault line of @r's task at @addr's page. */
+static const struct tp_event *line_at(const struct run *r, uint64_t addr)
+{
+	const struct tp_event *ev;
+
+	for (ev = r->t.ev; ev < r->t.ev + r->t.n; ev++)
+		if (ev->session == r->s && tp_is(ev, "page_fault") &&
+		    ev->tid == r->pid &&
+		    (tp_x(ev, "addr") & ~4095ULL) == (addr & ~4095ULL))
+			return ev;
+	return NULL;
+}
+
+static const struct tp_event *event_of(const struct run *r, const char *name)
+{
+	const struct tp_event *ev;
+
+	for (ev = r->t.ev; ev < r->t.ev + r->t.n; ev++)
+		if (ev->session == r->s && tp_is(ev, name) && ev->tid == r->pid)
+			return ev;
+	return NULL;
+}
+
+static uint32_t counts(const struct bft_ring_rec *x)
+{
+	return x->min_flt + x->maj_flt;
+}
+
+FIXTURE(ring) {
+	char delay[32];
+	char kb[32];
+};
+
+FIXTURE_SETUP(ring)
+{
+	ASSERT_EQ(0, tp_swap_file(PARAMS "disarm_delay_ms", "100", self->delay,
+				  sizeof(self->delay)));
+	ASSERT_EQ(0, tp_swap_file(PARAMS "ring_kb", "1024", self->kb,
+				  sizeof(self->kb)));
+	ASSERT_EQ(1, tp_read_number(BFT_DEBUGFS "/enable"));
+	/* The ring's clock, so the lines and the records compare. */
+	ASSERT_EQ(0, tp_write_file(TP_INSTANCE "/trace_clock", "local"));
+	ASSERT_EQ(0, tp_wrap(PROGS "/touch", TOUCH, "ring", 0));
+	ASSERT_EQ(0, tp_wrap(PROGS "/bench", BENCH, "ring", 0));
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	wait_disarmed();
+	tp_write_file(PARAMS "fault_capture", "detail");
+	tp_write_file(PARAMS "disarm_delay_ms", self->delay);
+	tp_write_file(PARAMS "ring_kb", self->kb);
+	unlink(TOUCH);
+	unlink(BENCH);
+}
+
+TEST_F(ring, parameter_takes_ring_and_stats_say_so)
+{
+	struct run r = { 0 };
+	char *text;
+
+	EXPECT_NE(0, tp_write_file(PARAMS "ring_kb", "63"));
+	run_touch(_metadata, &r, "ring");
+	text = tp_read_file(BFT_DEBUGFS "/stats", NULL);
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "\nfault_capture ring\n"));
+	free(text);
+	EXPECT_EQ(1, tp_stat("ring_allocated"));
+	EXPECT_EQ(1024, tp_stat("ring_kb"));
+	EXPECT_EQ(0, tp_stat("ring_unread"));
+	EXPECT_EQ(0, tp_stat("ring_dropped"));
+	free_run(&r);
+}
+
+TEST_F_TIMEOUT(ring, every_counted_fault_has_its_record, 60)
+{
+	const struct tp_event *ev, *start, *exit_ev;
+	const struct bft_ring_rec *x, *first = NULL, *m0, *m1, *prev = NULL;
+	uint64_t n = 0, window = 0;
+	struct run r = { 0 };
+
+	run_touch(_metadata, &r, "ring");
+	for (ev = r.t.ev; ev < r.t.ev + r.t.n; ev++)
+		EXPECT_FALSE(tp_is(ev, "page_fault")) TH_LOG("%s", ev->line);
+	start = event_of(&r, "load_start");
+	exit_ev = event_of(&r, "mm_exit");
+	ASSERT_TRUE(start && exit_ev);
+	for (x = r.rec.r; x < r.rec.r + r.rec.n; x++) {
+		EXPECT_EQ(BFT_RING_FAULT, x->type);
+		if (prev)
+			EXPECT_LE(prev->ts, x->ts);
+		prev = x;
+		if (!is_fault_of(x, &r))
+			continue;
+		/* The lines' timestamps are microseconds, cut. */
+		EXPECT_LE(start->ts_us * 1000, x->ts);
+		EXPECT_GT(exit_ev->ts_us * 1000 + 1000, x->ts);
+		if (!first)
+			first = x;
+		n++;
+	}
+	ASSERT_NE(NULL, first);
+	EXPECT_EQ((uint32_t)(tp_d(exit_ev, "minflt") + tp_d(exit_ev, "majflt")) -
+		  counts(first), n);
+
+	m0 = record_at(&r, tp_out(r.out, "mark0"));
+	m1 = record_at(&r, tp_out(r.out, "mark1"));
+	ASSERT_TRUE(m0 && m1);
+	for (x = m0; x <= m1; x++)
+		window += is_fault_of(x, &r);
+	EXPECT_EQ(tp_out(r.out, "minflt") + tp_out(r.out, "majflt"), window);
+	free_run(&r);
+}
+
+static const char *name_of(const char *const *names, size_t n, unsigned int i)
+{
+	return i < n ? names[i] : "(bad)";
+}
+
+TEST_F_TIMEOUT(ring, records_classify_as_the_fast_capture_does, 60)
+{
+	static const char *const spots[] = {
+		"data0", "data3", "bss0", "bss3", "bssrw", "heap0", "heap3",
+		"far", "mark0", "mark1",
+	};
+	struct run fast = { 0 }, ring = { 0 };
+	const struct bft_ring_rec *x;
+	const struct tp_event *f;
+	char seg[8], off[24];
+	size_t i;
+
+	run_touch(_metadata, &fast, "fast");
+	run_touch(_metadata, &ring, "ring");
+	for (i = 0; i < ARRAY_SIZE(spots); i++) {
+		f = line_at(&fast, tp_out(fast.out, spots[i]));
+		x = record_at(&ring, tp_out(ring.out, spots[i]));
+		ASSERT_TRUE(f && x) TH_LOG("no fault at %s", spots[i]);
+		snprintf(seg, sizeof(seg), "%d", x->seg);
+		if (x->off == BFT_RING_OFF_NONE)
+			snprintf(off, sizeof(off), "-");
+		else
+			snprintf(off, sizeof(off), "0x%llx",
+				 (unsigned long long)x->off);
+		EXPECT_STREQ(tp_get(f, "obj"),
+			     name_of(obj_names, ARRAY_SIZE(obj_names), x->obj))
+			TH_LOG("%s: %s", spots[i], f->line);
+		EXPECT_STREQ(tp_get(f, "seg"), seg) TH_LOG("%s", spots[i]);
+		EXPECT_STREQ(tp_get(f, "off"), off) TH_LOG("%s", spots[i]);
+		EXPECT_STREQ(tp_get(f, "access"),
+			     name_of(access_names, ARRAY_SIZE(access_names),
+				     x->access)) TH_LOG("%s", spots[i]);
+		EXPECT_STREQ(tp_get(f, "mode"),
+			     name_of(mode_names, ARRAY_SIZE(mode_names),
+				     x->mode)) TH_LOG("%s", spots[i]);
+		EXPECT_EQ(strcmp(spots[i], "far") ? 0 : 1,
+			  x->ip == tp_out(ring.out, "far"));
+	}
+	free_run(&fast);
+	free_run(&ring);
+}
+
+/*
+ * 64 KiB a CPU holds under a thousand records; bench writes 4096 pages,
+ * unread: the oldest go, the newest stay.
+ */
+TEST_F_TIMEOUT(ring, a_full_ring_keeps_the_newest_and_counts_the_lost, 90)
+{
+	char *argv[] = { BENCH, "anon", "4096", "1", NULL };
+	const struct bft_ring_rec *x, *last = NULL;
+	uint64_t lost = 0, records = 0, faults;
+	long long over0, over1;
+	const struct tp_event *exit_ev;
+	struct tp_event sl;
+	struct run r = { 0 };
+
+	ASSERT_EQ(0, tp_write_file(PARAMS "ring_kb", "64"));
+	over0 = tp_stat("ring_overwritten");
+	run_traced(_metadata, &r, "ring", argv);
+	over1 = tp_stat("ring_overwritten");
+	for (x = r.rec.r; x < r.rec.r + r.rec.n; x++) {
+		if (x->type == BFT_RING_LOST) {
+			lost += x->addr;
+			EXPECT_EQ(0ULL, x->session);
+			continue;
+		}
+		ASSERT_EQ(BFT_RING_FAULT, x->type);
+		EXPECT_EQ(r.s, x->session);
+		records++;
+		if (is_fault_of(x, &r))
+			last = x;
+	}
+	ASSERT_EQ(0, tp_session_line(r.s, &sl));
+	faults = tp_d(&sl, "faults");
+	EXPECT_LT(4096ULL, faults);
+	EXPECT_LT(0ULL, lost);
+	EXPECT_EQ((uint64_t)(over1 - over0), lost);
+	EXPECT_EQ(faults, records + lost);
+	/* The last fault before the exit was kept: the newest survive. */
+	exit_ev = event_of(&r, "mm_exit");
+	ASSERT_TRUE(last && exit_ev);
+	EXPECT_EQ((uint32_t)(tp_d(exit_ev, "minflt") + tp_d(exit_ev, "majflt")),
+		  counts(last) + 1);
+	tp_event_free(&sl);
+	free_run(&r);
+}
+
+TEST_F(ring, short_reads_are_refused_and_an_empty_ring_is_end_of_file)
+{
+	struct bft_ring_rec two[2];
+	struct records drained;
+	int fd;
+
+	ASSERT_EQ(0, read_records(&drained));
+	free(drained.r);
+	fd = open(RAW, O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, read(fd, two, sizeof(two) - 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, read(fd, two, sizeof(two)));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
