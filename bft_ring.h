@@ -40,10 +40,12 @@
  * @obj: 0 exe, 1 interp, 2 lib, 3 heap, 4 stack, 5 anon, 6 vdso, 7 vvar,
  *	8 none (no vma), 9 unknown (mmap_lock was busy)
  * @seg: the PT_LOAD index for exe and interp, else -1
+ * @pad0: zero
+ * @cpu: the CPU whose part of the ring held it, set by the reader
  * @pad: zero
  *
  * A BFT_RING_LOST record has only @ts (of the record after the loss),
- * @type and @addr set; the rest is zero.
+ * @cpu, @type and @addr set; the rest is zero.
  */
 struct bft_ring_rec {
 	__u64	ts;
@@ -59,7 +61,9 @@ struct bft_ring_rec {
 	__u8	mode;
 	__u8	obj;
 	__s8	seg;
-	__u8	pad[7];
+	__u8	pad0;
+	__u16	cpu;
+	__u8	pad[4];
 };
 
 #endif /* BFT_RING_H */

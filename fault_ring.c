@@ -89,6 +89,7 @@ bool bft_ring_get(void)
 {
 	struct trace_buffer *ring;
 
+	BUILD_BUG_ON(sizeof(struct bft_ring_rec) != 64);
 	mutex_lock(&bft_ring_lock);
 	if (!bft_ring) {
 		ring = ring_buffer_alloc((unsigned long)ring_kb * 1024,
@@ -173,6 +174,7 @@ static bool bft_ring_take(struct bft_ring_rec *rec, unsigned long *lost)
 		return false;
 	memcpy(rec, ring_buffer_event_data(event), sizeof(*rec));
 	rec->ts = ts;
+	rec->cpu = cpu;
 	return true;
 }
 
@@ -184,6 +186,7 @@ static ssize_t bft_ring_copy_out(char __user *ubuf,
 	struct bft_ring_rec lost_rec = {
 		.ts	= rec->ts,
 		.addr	= lost,
+		.cpu	= rec->cpu,
 		.type	= BFT_RING_LOST,
 	};
 	size_t n = 0;

@@ -15,6 +15,10 @@
  *      line for it;
  *   4. after wait4(), read until the session has gone quiet;
  *   5. print the report, and exit as the program did.
+ *
+ * With fault_capture=ring the faults are not lines but binary records in
+ * faults_raw: read alongside trace_pipe, and turned into page_fault lines
+ * once the session's other lines are all there (ring_read.c).
  */
 #define _GNU_SOURCE
 
@@ -34,6 +38,7 @@
 
 #include "bft.h"
 #include "report.h"
+#include "ring_read.h"
 #include "trace_dir.h"
 #include "trace_parse.h"
 #include "trace_report.h"
@@ -81,6 +86,8 @@ struct run {
 	struct session_lines	pending;	/* read before it was known */
 	struct session_info	counts;		/* its line in sessions */
 	bool			has_counts;
+	int			ring_fd;	/* faults_raw, or -1 */
+	struct ring_records	ring;		/* what it gave */
 };
 
 static uint64_t now_us(void)
@@ -371,6 +378,59 @@ static bool drained(const struct run *r, const struct line_reader *reader)
 	return quiet >= QUIET_NO_END_US;
 }
 
+/* What faults_raw has now; a record counts as a line for drained(). */
+static int read_ring(struct run *r)
+{
+	size_t before = r->ring.n;
+
+	if (r->ring_fd < 0)
+		return 0;
+	if (ring_records_drain(r->ring_fd, &r->ring) < 0)
+		return -1;
+	if (r->ring.n > before)
+		r->last_line_us = now_us();
+	return 0;
+}
+
+/*
+ * The instance's trace_clock, as "[local] global ..." shows it: the
+ * records' clock is "local", and only then do they sort among the lines.
+ */
+static bool clock_is_local(const struct run *r)
+{
+	char path[PATH_MAX], buf[256] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		 "%s/tracing/instances/binfmt_trace/trace_clock", r->dir.mount);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return !buf[0] || strstr(buf, "[local]");
+}
+
+/* The ring's records of the session, as lines among the others. */
+static void add_ring_lines(struct run *r)
+{
+	size_t i, added;
+
+	if (!r->session || !r->ring.n)
+		return;
+	r->lines.id = r->session;
+	i = r->lines.n;
+	added = ring_records_to_lines(&r->ring, &r->lines);
+	if (added && !clock_is_local(r))
+		fprintf(stderr, "bft run: warning: the instance's trace_clock "
+			"is not \"local\", the clock of faults_raw: the "
+			"faults are not in time order among the other events\n");
+	if (r->trace_out)
+		for (; i < r->lines.n; i++)
+			fprintf(r->trace_out, "%s\n", r->lines.lines[i]);
+}
+
 /*
  * Read trace_pipe until the child has exited (or was never started) and
  * its session has been read to the end.
@@ -387,6 +447,8 @@ static int follow_child(struct run *r, struct line_reader *reader)
 		more = line_reader_fill(reader, on_line, r);
 		if (more < 0)
 			return io_error("trace_pipe", "cannot read");
+		if (read_ring(r) < 0)
+			return io_error("faults_raw", "cannot read");
 		/* Emptied after the exit: reap first, then read to EAGAIN. */
 		if (r->reaped && !more)
 			r->emptied = true;
@@ -596,6 +658,7 @@ static int run_traced(struct run *r, struct line_reader *reader)
 	ret = follow_child(r, reader);
 	if (ret)
 		return ret;
+	add_ring_lines(r);
 	ret = report(r);
 	if (r->exec_errno)
 		return cannot_execute(r, r->exec_errno, NULL);
@@ -605,7 +668,7 @@ static int run_traced(struct run *r, struct line_reader *reader)
 int cmd_run(const struct cmd *cmd, int argc, char **argv)
 {
 	struct line_reader reader = { .fd = -1 };
-	struct run r = { .mark_fd = -1, .out = stdout };
+	struct run r = { .mark_fd = -1, .out = stdout, .ring_fd = -1 };
 	char path[PATH_MAX];
 	int ret;
 
@@ -636,6 +699,8 @@ int cmd_run(const struct cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	reader.fd = trace_dir_open_pipe(cmd->name, &r.dir);
+	/* A module from before fault_capture=ring has no faults_raw. */
+	r.ring_fd = ring_records_open(&r.dir);
 	if (reader.fd < 0)
 		ret = EXIT_IO;
 	else
@@ -650,6 +715,9 @@ out:
 		ret = io_error(r.trace_out_path, "cannot write");
 	if (reader.fd >= 0)
 		close(reader.fd);
+	if (r.ring_fd >= 0)
+		close(r.ring_fd);
+	ring_records_free(&r.ring);
 	line_reader_free(&reader);
 	session_lines_free(&r.lines);
 	session_lines_free(&r.pending);

@@ -16,7 +16,11 @@
  *     BFT_RING_LOST records and in the stats, and the last fault before
  *     the exit is there;
  *   - a read with room for less than two records is EINVAL; an empty ring
- *     reads as end of file.
+ *     reads as end of file;
+ *   - bft run reads faults_raw: its summary counts every fault, minor, and
+ *     its --trace-out has one page_fault line per fault, of the documented
+ *     syntax, each obj=lib line naming the file of the mmap event whose
+ *     range holds its address.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -30,6 +34,7 @@
 #define RAW		BFT_DEBUGFS "/faults_raw"
 #define TOUCH		"/tmp/ring-touch.bft"
 #define BENCH		"/tmp/ring-bench.bft"
+#define TRACE_OUT	"/tmp/ring-trace.txt"
 
 static const char *const obj_names[] = {
 	"exe", "interp", "lib", "heap", "stack", "anon", "vdso", "vvar",
@@ -357,6 +362,95 @@ TEST_F(ring, short_reads_are_refused_and_an_empty_ring_is_end_of_file)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(0, read(fd, two, sizeof(two)));
 	close(fd);
+}
+
+/* The summary line "KEY: ..." of @out, up to its newline, or NULL. */
+static char *summary_line(const char *out, const char *key)
+{
+	char head[32];
+	const char *p;
+
+	snprintf(head, sizeof(head), "\n%s: ", key);
+	p = strstr(out, head);
+	return p ? strndup(p + 1, strcspn(p + 1, "\n")) : NULL;
+}
+
+/*
+ * The latest mmap event of @f's session at or before @f's time (the
+ * trace file has the ring's lines last) whose range holds its address.
+ */
+static const struct tp_event *mmap_holding(const struct tp_trace *t,
+					   const struct tp_event *f)
+{
+	const struct tp_event *ev, *found = NULL;
+	uint64_t a = tp_x(f, "addr"), start;
+
+	for (ev = t->ev; ev < t->ev + t->n; ev++) {
+		if (ev->session != f->session || !tp_is(ev, "mmap") ||
+		    tp_eq(ev, "file", "-") || ev->ts_us > f->ts_us)
+			continue;
+		start = tp_x(ev, "result");
+		if (start != TP_BAD && a >= start &&
+		    a < start + tp_x(ev, "len") &&
+		    (!found || ev->ts_us >= found->ts_us))
+			found = ev;
+	}
+	return found;
+}
+
+TEST_F_TIMEOUT(ring, bft_run_turns_the_records_into_lines, 60)
+{
+	char *argv[] = { "/bin/bft", "run", "--summary-only", "--trace-out",
+			 TRACE_OUT, PROGS "/hello-dynamic", NULL };
+	const struct tp_event *ev, *m;
+	unsigned long faults = 0, lines = 0, libs = 0;
+	char *out, *line, *text, want[128];
+	struct tp_trace t = { 0 };
+	const char *why;
+	pid_t pid;
+
+	ASSERT_TRUE(wait_disarmed());
+	ASSERT_EQ(0, tp_write_file(PARAMS "fault_capture", "ring"));
+	ASSERT_EQ(0, tp_run(argv[0], argv, &out, &pid)) TH_LOG("%s", out);
+	line = summary_line(out, "faults");
+	ASSERT_NE(NULL, line) TH_LOG("%s", out);
+	ASSERT_EQ(1, sscanf(line, "faults: %lu", &faults));
+	free(line);
+	EXPECT_LT(20UL, faults);
+	line = summary_line(out, "result");
+	snprintf(want, sizeof(want),
+		 "result: minor %lu, major 0, retry 0, sigsegv 0, sigbus 0, oom 0",
+		 faults);
+	EXPECT_STREQ(want, line ?: "(none)") TH_LOG("%s", out);
+	free(line);
+	line = summary_line(out, "lost");
+	EXPECT_STREQ("lost: 0", line ?: "(none)") TH_LOG("%s", out);
+	free(line);
+
+	text = tp_read_file(TRACE_OUT, NULL);
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(0, tp_parse_text(text, &t));
+	free(text);
+	EXPECT_EQ(0U, t.nbad);
+	for (ev = t.ev; ev < t.ev + t.n; ev++) {
+		if (!tp_is(ev, "page_fault"))
+			continue;
+		lines++;
+		EXPECT_TRUE(tp_check_format(ev, &why)) TH_LOG("%s: %s", why,
+							     ev->line);
+		if (!tp_eq(ev, "obj", "lib"))
+			continue;
+		libs++;
+		m = mmap_holding(&t, ev);
+		EXPECT_NE(NULL, m) TH_LOG("no mmap holds %s", ev->line);
+		if (m)
+			EXPECT_STREQ(tp_get(m, "file"), tp_get(ev, "file"));
+	}
+	EXPECT_EQ(faults, lines);
+	EXPECT_LT(0UL, libs);
+	tp_free(&t);
+	unlink(TRACE_OUT);
+	free(out);
 }
 
 TEST_HARNESS_MAIN
