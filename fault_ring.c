@@ -220,7 +220,7 @@ static ssize_t faults_raw_read(struct file *file, char __user *ubuf,
 	if (!ring)
 		return 0;
 	if (mutex_lock_interruptible(&bft_ring_read_lock))
-		return -EINTR;
+		return -ERESTARTSYS;
 	while (count - done >= 2 * sizeof(rec) && bft_ring_take(&rec, &lost)) {
 		n = bft_ring_copy_out(ubuf + done, &rec, lost);
 		if (n < 0) {
@@ -254,10 +254,18 @@ void bft_ring_stats(struct seq_file *m)
 	seq_printf(m, "ring_dropped %lld\n", atomic64_read(&bft_ring_dropped));
 }
 
-/* After the probes and the debugfs files are gone. */
+/*
+ * After the probes and the debugfs files are gone.  The parameter files
+ * outlive exit(): a ring_kb write may still be resizing, so take the lock.
+ */
 void bft_ring_exit(void)
 {
-	if (bft_ring)
-		ring_buffer_free(bft_ring);
+	struct trace_buffer *ring;
+
+	mutex_lock(&bft_ring_lock);
+	ring = bft_ring;
 	bft_ring = NULL;
+	mutex_unlock(&bft_ring_lock);
+	if (ring)
+		ring_buffer_free(ring);
 }

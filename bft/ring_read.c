@@ -48,7 +48,10 @@ int ring_records_drain(int fd, struct ring_records *rr)
 	ssize_t got;
 	size_t i, k;
 
-	while ((got = read(fd, buf, sizeof(buf))) > 0) {
+	while ((got = read(fd, buf, sizeof(buf))) > 0 ||
+	       (got < 0 && errno == EINTR)) {
+		if (got < 0)
+			continue;
 		k = (size_t)got / sizeof(buf[0]);
 		if (rr->n + k > rr->cap) {
 			rr->cap = (rr->n + k) * 2;
@@ -191,7 +194,8 @@ static void put_opt(FILE *f, const char *key, bool has, uint64_t v)
 
 static char *record_line(const struct bft_ring_rec *x, const struct known *k)
 {
-	uint64_t ts_us = x->ts / 1000, start_ns = k->start_us * 1000;
+	/* Rounded, as ftrace prints its nanoseconds (ns2usecs()). */
+	uint64_t ts_us = (x->ts + 500) / 1000, start_ns = k->start_us * 1000;
 	const char *file = x->obj == 2 ? file_of(k, x->addr, ts_us) : NULL;
 	char *line = NULL;
 	size_t len = 0;

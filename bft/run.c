@@ -378,17 +378,21 @@ static bool drained(const struct run *r, const struct line_reader *reader)
 	return quiet >= QUIET_NO_END_US;
 }
 
-/* What faults_raw has now; a record counts as a line for drained(). */
+/*
+ * What faults_raw has now; a record of the session counts as one of its
+ * lines for drained() (another traced program's must not keep us).
+ */
 static int read_ring(struct run *r)
 {
-	size_t before = r->ring.n;
+	size_t i = r->ring.n;
 
 	if (r->ring_fd < 0)
 		return 0;
 	if (ring_records_drain(r->ring_fd, &r->ring) < 0)
 		return -1;
-	if (r->ring.n > before)
-		r->last_line_us = now_us();
+	for (; i < r->ring.n; i++)
+		if (!r->session || r->ring.r[i].session == r->session)
+			r->last_line_us = now_us();
 	return 0;
 }
 
