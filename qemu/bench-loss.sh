@@ -7,8 +7,8 @@
 #
 # For each capture and rate, 'bft run --summary-only' runs 'bench rate
 # RATE SECONDS' (anonymous write faults, paced) while it reads trace_pipe
-# at the module's default buffer size; its summary says how many events
-# were lost.  Writes the table to stdout and /mnt/disk/out/loss.md.
+# (and, for the ring capture, faults_raw) at the module's default buffer
+# sizes; its summary says how many events were lost.  Writes the table to stdout and /mnt/disk/out/loss.md.
 set -e
 P=/sys/module/binfmt_trace/parameters
 D=/sys/kernel/debug/binfmt_trace
@@ -51,13 +51,14 @@ row() {
 
 echo 100 > $P/disarm_delay_ms
 kb=$(awk '{ print $1; exit }' $D/buffer_size_kb)
+rkb=$(cat $P/ring_kb)
 {
 	echo "$(nproc) vCPU, plain TCG (real time, noisy), buffer_size_kb $kb" \
-	     "a CPU (the default), one reader (bft run)."
+	     "and ring_kb $rkb a CPU (the defaults), one reader (bft run)."
 	echo
 	echo "| capture | faults/s asked | faults/s reached | faults (getrusage) | page_fault events read | events lost | lost |"
 	echo "|---|---|---|---|---|---|---|"
-	for c in detail fast; do
+	for c in detail fast ring; do
 		capture $c
 		for r in $RATES; do
 			row $c "$r"
