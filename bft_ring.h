@@ -29,7 +29,7 @@
  * @session: the session id, as the page_fault line's session=
  * @addr: the faulting address; for BFT_RING_LOST, the records lost
  * @ip: the user instruction pointer, 0 when the kernel touched the page
- * @off: the file offset of the page, or BFT_RING_OFF_NONE
+ * @off: BFT_RING_OFF_NONE: the reader places the address (below)
  * @min_flt: the task's minor fault count at the fault's entry (its low
  *	32 bits: a reader takes differences, modulo 2^32)
  * @maj_flt: and its major fault count
@@ -37,15 +37,22 @@
  * @type: BFT_RING_FAULT or BFT_RING_LOST
  * @access: 0 read, 1 write, 2 exec (the line's access=)
  * @mode: 0 user, 1 kernel (the line's mode=)
- * @obj: 0 exe, 1 interp, 2 lib, 3 heap, 4 stack, 5 anon, 6 vdso, 7 vvar,
- *	8 none (no vma), 9 unknown (mmap_lock was busy)
- * @seg: the PT_LOAD index for exe and interp, else -1
+ * @obj: 9 (unknown): the reader places the address; the numbers of the
+ *	line's obj= are 0 exe, 1 interp, 2 lib, 3 heap, 4 stack, 5 anon,
+ *	6 vdso, 7 vvar, 8 none (no vma), 9 unknown
+ * @seg: -1: the reader works out the PT_LOAD index
  * @pad0: zero
  * @cpu: the CPU whose part of the ring held it, set by the reader
  * @pad: zero
  *
  * A BFT_RING_LOST record has only @ts (of the record after the loss),
  * @cpu, @type and @addr set; the rest is zero.
+ *
+ * The probe looks nothing up, so that a traced fault costs no more than
+ * ftrace's own tracepoint: @obj, @seg and @off are the reader's to find,
+ * from the session's load and memory-map events, as bft run does
+ * (bft/ring_place.c, docs/trace-format.md).  A reader that finds another
+ * @obj (a module that classified in the kernel) keeps it.
  */
 struct bft_ring_rec {
 	__u64	ts;

@@ -16,8 +16,9 @@
  * process_vm_readv(), ptrace), and what the detail capture measures inside
  * handle_mm_fault(): latency, retries, the lock, page-cache hits.
  *
- * fault_capture=ring arms the same probe, which then writes a binary record
- * into the module's own ring (fault_ring.c) instead of the trace event.
+ * fault_capture=ring arms the same probe, which then looks nothing up and
+ * writes a binary record into the module's own ring (fault_ring.c) instead
+ * of the trace event.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -114,12 +115,20 @@ static void bft_fast_record(struct bft_session *s, unsigned long addr,
 
 	bft_fast_classify(&d, current->mm);
 	atomic64_inc(&s->faults);
-	if (bft_fast_to_ring)
-		bft_ring_write(&d, bft_fast_access(error_code),
-			       bft_fast_mode(error_code));
-	else
-		bft_fault_write(&d, 0, BFT_RESULT_NONE, BFT_LOCK_NONE,
-				BFT_CACHE_NONE);
+	bft_fault_write(&d, 0, BFT_RESULT_NONE, BFT_LOCK_NONE, BFT_CACHE_NONE);
+}
+
+/*
+ * fault_capture=ring: no lookup at all.  The reader places the address in
+ * the session's mappings from its load and memory-map events (bft run:
+ * bft/ring_place.c), so a traced fault costs the filter and one record.
+ */
+static void bft_ring_record(struct bft_session *s, unsigned long addr,
+			    struct pt_regs *regs, unsigned long error_code)
+{
+	atomic64_inc(&s->faults);
+	bft_ring_write(s, addr, user_mode(regs) ? instruction_pointer(regs) : 0,
+		       bft_fast_access(error_code), bft_fast_mode(error_code));
 }
 
 /*
@@ -136,7 +145,9 @@ static void bft_fast_on_fault(void *data, unsigned long addr,
 		return;
 	rcu_read_lock();
 	s = bft_mm_session(current->mm);
-	if (s)
+	if (s && bft_fast_to_ring)
+		bft_ring_record(s, addr, regs, error_code);
+	else if (s)
 		bft_fast_record(s, addr, regs, error_code);
 	rcu_read_unlock();
 }

@@ -65,7 +65,8 @@ void bft_fast_init(void);
 /* fault_ring.c */
 extern const struct file_operations bft_ring_fops;
 bool bft_ring_get(void);
-void bft_ring_write(const struct bft_fault_data *d, u8 access, u8 mode);
+void bft_ring_write(struct bft_session *s, unsigned long addr,
+		    unsigned long ip, u8 access, u8 mode);
 void bft_ring_stats(struct seq_file *m);
 void bft_ring_exit(void);
 

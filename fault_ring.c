@@ -103,14 +103,18 @@ bool bft_ring_get(void)
 
 /**
  * bft_ring_write() - write one fault of the fast capture's probe
- * @d: the fault, classified
+ * @s: the faulting task's session
+ * @addr: the faulting address
+ * @ip: the user instruction pointer, 0 for a fault of the kernel
  * @access: enum bft_access
  * @mode: enum bft_mode
  *
  * Called with interrupts off, from the page fault exception's tracepoint,
- * after bft_ring_get() succeeded (the probes arm only then).
+ * after bft_ring_get() succeeded (the probes arm only then).  The record
+ * says obj=unknown: the reader places the address (bft_ring.h).
  */
-void bft_ring_write(const struct bft_fault_data *d, u8 access, u8 mode)
+void bft_ring_write(struct bft_session *s, unsigned long addr,
+		    unsigned long ip, u8 access, u8 mode)
 {
 	struct ring_buffer_event *event;
 	struct bft_ring_rec *rec;
@@ -120,26 +124,26 @@ void bft_ring_write(const struct bft_fault_data *d, u8 access, u8 mode)
 	event = ring_buffer_lock_reserve(bft_ring, sizeof(*rec));
 	if (!event) {
 		atomic64_inc(&bft_ring_dropped);
-		bft_session_note_event(d->session, false);
+		bft_session_note_event(s, false);
 		return;
 	}
 	rec = ring_buffer_event_data(event);
 	*rec = (struct bft_ring_rec){
-		.session	= bft_session_id(d->session),
-		.addr		= d->addr,
-		.ip		= d->ip,
-		.off		= d->file_backed ? d->off : BFT_RING_OFF_NONE,
-		.min_flt	= (u32)d->min_flt,
-		.maj_flt	= (u32)d->maj_flt,
+		.session	= bft_session_id(s),
+		.addr		= addr,
+		.ip		= ip,
+		.off		= BFT_RING_OFF_NONE,
+		.min_flt	= (u32)current->min_flt,
+		.maj_flt	= (u32)current->maj_flt,
 		.tid		= task_pid_nr(current),
 		.type		= BFT_RING_FAULT,
 		.access		= access,
 		.mode		= mode,
-		.obj		= d->obj,
-		.seg		= d->seg,
+		.obj		= BFT_OBJ_UNKNOWN,
+		.seg		= -1,
 	};
 	bft_compat_ring_commit(bft_ring, event);
-	bft_session_note_event(d->session, true);
+	bft_session_note_event(s, true);
 }
 
 /* The CPU whose next record is the oldest, or -1 when all are empty. */

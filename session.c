@@ -38,16 +38,6 @@ static const char * const bft_state_names[] = {
 	[BFT_SESSION_FAILED]	= "failed",
 };
 
-u32 bft_session_id(const struct bft_session *session)
-{
-	return session->id;
-}
-
-void bft_session_note_event(struct bft_session *session, bool written)
-{
-	atomic64_inc(written ? &session->events : &session->dropped);
-}
-
 static void bft_session_free_rcu(struct rcu_head *rcu)
 {
 	struct bft_session *session = container_of(rcu, struct bft_session,

@@ -120,13 +120,20 @@ struct bft_session {
 };
 
 /* The session's number, as events and the sessions file show it. */
-u32 bft_session_id(const struct bft_session *session);
+static inline u32 bft_session_id(const struct bft_session *session)
+{
+	return session->id;
+}
 
 /*
  * Called for every event of @session: @written is false when it could
  * not be written (bft_event_begin() nested in another on the same CPU).
  */
-void bft_session_note_event(struct bft_session *session, bool written);
+static inline void bft_session_note_event(struct bft_session *session,
+					  bool written)
+{
+	atomic64_inc(written ? &session->events : &session->dropped);
+}
 
 /* session.c */
 struct bft_session *bft_session_start(struct bft_load_context *ctx);

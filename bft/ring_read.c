@@ -4,12 +4,12 @@
  * (bft_ring.h), read by bft run and turned into the page_fault lines the
  * fast capture writes, so that every report reads them alike.
  *
- * A record has neither the task's comm nor a library's file name: the
- * comm is that of the session's other lines of the same tid ("<...>",
- * as ftrace prints an unknown one, when none has it), and file= is the
- * file of the latest mmap event of the session, at or before the fault,
- * whose range holds the address.  since= counts from the session's
- * first line, by the lines' clock (docs/trace-format.md).
+ * A record has no comm, and the kernel leaves obj=, seg=, off= to the
+ * reader: the comm is that of the session's other lines of the same tid
+ * ("<...>", as ftrace prints an unknown one, when none has it), and the
+ * address is placed in the session's mappings by ring_place.c.  since=
+ * counts from the session's first line, by the lines' clock
+ * (docs/trace-format.md).
  */
 #define _GNU_SOURCE
 
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "bft.h"
+#include "ring_place.h"
 #include "ring_read.h"
 #include "trace_parse.h"
 
@@ -79,16 +80,9 @@ struct tid_comm {
 	char	comm[TRACE_COMM_LEN + 1];
 };
 
-struct file_map {
-	uint64_t	start, end, ts_us;
-	char		*file;		/* unescaped */
-};
-
 struct known {
 	struct tid_comm	*tids;
 	size_t		ntids;
-	struct file_map	*maps;
-	size_t		nmaps;
 	uint64_t	start_us;	/* the session's first line */
 	bool		has_start;
 };
@@ -107,26 +101,6 @@ static void know_tid(struct known *k, const struct trace_event *ev)
 	k->ntids++;
 }
 
-/* An mmap event of a file that worked: result= is its address. */
-static void know_map(struct known *k, const struct trace_event *ev)
-{
-	const char *file = trace_get(ev, "file");
-	const char *result = trace_get(ev, "result");
-	uint64_t len;
-
-	if (strcmp(ev->name, "mmap") || trace_absent(file) || !result ||
-	    strncmp(result, "0x", 2) || !trace_get_u64(ev, "len", &len))
-		return;
-	k->maps = xrealloc(k->maps, (k->nmaps + 1) * sizeof(*k->maps));
-	k->maps[k->nmaps] = (struct file_map){
-		.start = strtoull(result, NULL, 16),
-		.ts_us = ev->ts_us,
-		.file = xstrdup(file),
-	};
-	k->maps[k->nmaps].end = k->maps[k->nmaps].start + len;
-	k->nmaps++;
-}
-
 static void know_lines(struct known *k, const struct session_lines *lines)
 {
 	struct trace_event ev;
@@ -140,7 +114,6 @@ static void know_lines(struct known *k, const struct session_lines *lines)
 				k->start_us = ev.ts_us;
 			k->has_start = true;
 			know_tid(k, &ev);
-			know_map(k, &ev);
 		}
 		free(copy);
 	}
@@ -148,11 +121,6 @@ static void know_lines(struct known *k, const struct session_lines *lines)
 
 static void known_free(struct known *k)
 {
-	size_t i;
-
-	for (i = 0; i < k->nmaps; i++)
-		free(k->maps[i].file);
-	free(k->maps);
 	free(k->tids);
 }
 
@@ -166,23 +134,6 @@ static const char *comm_of(const struct known *k, uint32_t tid)
 	return "<...>";
 }
 
-/* The latest file mapping at or before @ts_us that holds @addr. */
-static const char *file_of(const struct known *k, uint64_t addr,
-			   uint64_t ts_us)
-{
-	const struct file_map *best = NULL;
-	size_t i;
-
-	for (i = 0; i < k->nmaps; i++) {
-		const struct file_map *m = &k->maps[i];
-
-		if (addr >= m->start && addr < m->end && m->ts_us <= ts_us &&
-		    (!best || m->ts_us >= best->ts_us))
-			best = m;
-	}
-	return best ? best->file : NULL;
-}
-
 /* "0x..." or "-" for an optional number. */
 static void put_opt(FILE *f, const char *key, bool has, uint64_t v)
 {
@@ -192,11 +143,11 @@ static void put_opt(FILE *f, const char *key, bool has, uint64_t v)
 		fprintf(f, " %s=-", key);
 }
 
-static char *record_line(const struct bft_ring_rec *x, const struct known *k)
+static char *record_line(const struct bft_ring_rec *x, const struct known *k,
+			 const struct ring_place *p)
 {
 	/* Rounded, as ftrace prints its nanoseconds (ns2usecs()). */
 	uint64_t ts_us = (x->ts + 500) / 1000, start_ns = k->start_us * 1000;
-	const char *file = x->obj == 2 ? file_of(k, x->addr, ts_us) : NULL;
 	char *line = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&line, &len);
@@ -212,11 +163,11 @@ static char *record_line(const struct bft_ring_rec *x, const struct known *k)
 	put_opt(f, "ip", x->ip != 0, x->ip);
 	fprintf(f, " access=%s mode=%s obj=%s seg=%d",
 		NAME_OF(access_names, x->access), NAME_OF(mode_names, x->mode),
-		NAME_OF(obj_names, x->obj), x->seg);
-	put_opt(f, "off", x->off != BFT_RING_OFF_NONE, x->off);
+		NAME_OF(obj_names, p->obj), p->seg);
+	put_opt(f, "off", p->has_off, p->off);
 	fputs(" file=", f);
-	if (file)
-		trace_print_escaped(f, file);
+	if (p->file)
+		trace_print_escaped(f, p->file);
 	else
 		fputc('-', f);
 	fprintf(f, " result=- lock=- cache=- lat=0 minflt=%" PRIu32
@@ -231,7 +182,9 @@ static char *record_line(const struct bft_ring_rec *x, const struct known *k)
 size_t ring_records_to_lines(const struct ring_records *rr,
 			     struct session_lines *lines)
 {
+	struct ring_places *rp = ring_places_new(lines);
 	struct known k = { 0 };
+	struct ring_place p;
 	size_t i, added = 0;
 	char *line;
 
@@ -240,7 +193,8 @@ size_t ring_records_to_lines(const struct ring_records *rr,
 		if (rr->r[i].type != BFT_RING_FAULT ||
 		    rr->r[i].session != lines->id)
 			continue;
-		line = record_line(&rr->r[i], &k);
+		ring_places_place(rp, &rr->r[i], &p);
+		line = record_line(&rr->r[i], &k, &p);
 		if (!line)
 			continue;
 		session_lines_add(lines, line);
@@ -248,5 +202,6 @@ size_t ring_records_to_lines(const struct ring_records *rr,
 		added++;
 	}
 	known_free(&k);
+	ring_places_free(rp);
 	return added;
 }

@@ -41,7 +41,7 @@ build() {
 		"$top/selftests/fuzz/fuzz_elf_check.c" "$top/elf_check.c" &&
 	clang "${cflags[@]}" -o "$out/fuzz_bft_wrapped" \
 		"$top/selftests/fuzz/fuzz_bft_wrapped.c" \
-		"$top"/bft/{run,diff,trace_stream,summarize,trace_report,trace_parse,trace_dir,ring_read}.c \
+		"$top"/bft/{run,diff,trace_stream,summarize,trace_report,trace_parse,trace_dir,ring_read,ring_place}.c \
 		"$top"/bft/{report,report_model,report_attr,report_text,report_data,report_perfetto,report_svg,report_stack,fault_result}.c \
 		-ldw -lelf &&
 	clang "${cflags[@]}" -o "$out/fuzz_report" \
