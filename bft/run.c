@@ -18,7 +18,8 @@
  *
  * With fault_capture=ring the faults are not lines but binary records in
  * faults_raw: read alongside trace_pipe, and turned into page_fault lines
- * once the session's other lines are all there (ring_read.c).
+ * once the session's other lines are all there (ring_read.c), each placed
+ * in the session's mappings from those lines (ring_place.c).
  */
 #define _GNU_SOURCE
 
