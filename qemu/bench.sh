@@ -285,7 +285,7 @@ goals() {
 	echo
 	echo "| goal (ring capture) | figure | | why, where not met |"
 	echo "|---|---|---|---|"
-	echo "| traced fault ≤ 1.0× the tracepoint's cost | anon $a×, file $f× | $(verdict "$(max "$a" "$f")" "<=" 1.0) | the in-kernel classification under an mmap_lock trylock (docs/cost-study.md) |"
+	echo "| traced fault ≤ 1.0× the tracepoint's cost | anon $a×, file $f× | $(verdict "$(max "$a" "$f")" "<=" 1.0) | the probe writes one record and looks nothing up; bft places it (docs/cost-study.md) |"
 	echo "| untraced while armed ≤ 1.01× | anon $ua×, file $uf×, exec $us× | $(verdict "$(max "$(max "$ua" "$uf")" "$us")" "<=" 1.01) | |"
 	echo "| exec fully traced ≤ 1.03× stock | static $es×, dynamic $ed× | $(verdict "$(max "$es" "$ed")" "<=" 1.03) | every fault of the exec pays the traced cost above, and the load steps and memory-map calls are written as trace events |"
 	echo "| idle trace buffer < 512 KiB | $idle_kb KiB | $(verdict "$idle_kb" "<" 512) | ftrace gives the module's tracefs instance its default size, per online CPU; the module does not shrink it when idle (the fault ring is allocated only when fault_capture=ring first arms) |"
