@@ -38,6 +38,12 @@
  *
  * And one of the ring buffer: ring_buffer_unlock_commit() lost its event
  * argument after 6.1; bft_compat_ring_commit() takes it for 6.1.
+ *
+ * And one of ftrace's buffer sizes: since 6.7 ("tracing: Fix unexpected
+ * ring buffer expand by instance") each instance has its own "expanded"
+ * flag; in 6.1 resizing any instance sets the top instance's, which then
+ * keeps its boot size for good.  BFT_COMPAT_INSTANCE_OWN_EXPANDED says
+ * whether the module may shrink its idle instance (trace_size.c).
  */
 #ifndef BFT_COMPAT_H
 #define BFT_COMPAT_H
@@ -84,6 +90,8 @@ bft_compat_trace_array_get(const char *name, const char *system)
 {
 	return trace_array_get_by_name(name, system);
 }
+
+#define BFT_COMPAT_INSTANCE_OWN_EXPANDED	true
 
 /* mseal(2) exists, and is needed, from 6.10 on. */
 #define BFT_COMPAT_NEEDS_MSEAL		true
@@ -140,6 +148,7 @@ static inline unsigned long bft_compat_vdso_addr(void)
 
 #define BFT_COMPAT_NEEDS_MSEAL		false
 #define BFT_COMPAT_NEEDS_VDSO_ADDR	true
+#define BFT_COMPAT_INSTANCE_OWN_EXPANDED	false
 
 #define BFT_ASSIGN_STR(dst, src)	__assign_str(dst, src)
 

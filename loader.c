@@ -624,6 +624,9 @@ static void bft_trace_begin(struct bft_load_context *ctx)
 	/* Marks are root's; a wrapped file is traced for the users allowed. */
 	if (!ctx->in_place && !bft_user_traced())
 		return;
+	/* The old mm is still there: the resize borrows a page of it. */
+	if (READ_ONCE(bft_trace_enabled))
+		bft_trace_size_grow();
 	if (READ_ONCE(bft_trace_enabled) &&
 	    !(ctx->wrapper.flags & BFT_FLAG_NO_FAULT_EVENTS) &&
 	    !bft_probes_get()) {

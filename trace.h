@@ -23,6 +23,7 @@
 struct bft_session;
 struct dentry;
 struct file;
+struct seq_file;
 
 /* Load step names in load_error are cut at this length. */
 #define BFT_STEP_LEN		32
@@ -416,6 +417,12 @@ void bft_tracepoint_fire(const struct bft_event *ev);
 /* trace_fs.c: the tracefs instance and /sys/kernel/debug/binfmt_trace/. */
 int bft_trace_fs_init(struct dentry *dir);
 void bft_trace_fs_exit(void);
+
+/* trace_size.c: the instance's small buffers until the first session. */
+void bft_trace_size_init(void);
+void bft_trace_size_grow(void);
+void bft_trace_size_stats(struct seq_file *m);
+void bft_trace_size_exit(void);
 
 /* 1 while recording: the enable file. */
 extern bool bft_trace_enabled;

@@ -83,6 +83,7 @@ static int stats_file_show(struct seq_file *m, void *v)
 	stats_show_events(m);
 	bft_sessions_stats(m);
 	bft_probes_stats(m);
+	bft_trace_size_stats(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats_file);
@@ -164,6 +165,7 @@ static void bft_instance_destroy(void)
 {
 	int ret;
 
+	bft_trace_size_exit();
 	trace_array_set_clr_event(bft_tr, BFT_EVENT_SYSTEM, NULL, false);
 	trace_array_put(bft_tr);
 	ret = trace_array_destroy(bft_tr);
@@ -195,6 +197,7 @@ static int bft_instance_create(void)
 		       ret);
 		goto destroy;
 	}
+	bft_trace_size_init();
 	return 0;
 
 destroy:

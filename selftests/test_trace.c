@@ -1575,6 +1575,7 @@ FIXTURE(flood) {
 
 FIXTURE_SETUP(flood)
 {
+	ASSERT_EQ(0, tp_buffer_awake());
 	self->old_kb = tp_buffer_kb();
 	ASSERT_LT(0, self->old_kb);
 	ASSERT_EQ(0, tp_write_file(BFT_DEBUGFS "/buffer_size_kb", "64"));

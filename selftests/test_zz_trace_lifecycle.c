@@ -32,18 +32,6 @@ static bool path_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-static int load_module(void)
-{
-	int fd = open(BFT_MODULE_PATH, O_RDONLY | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /* delete_module(O_NONBLOCK): 0 or the errno. */
 static int unload_module(void)
 {
@@ -54,14 +42,6 @@ static int unload_module(void)
 static long long refcnt(void)
 {
 	return tp_read_number(MODULE_SYS "/refcnt");
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 /* Run PROG to its end, quietly.  Returns its pid, or -1 if it failed. */
@@ -87,7 +67,7 @@ static void expect_unload_refused(struct __test_metadata *_metadata,
 	int err = unload_module();
 
 	if (err == 0)
-		load_module();
+		tp_load_module("");
 	EXPECT_EQ(EWOULDBLOCK, err) TH_LOG("rmmod while %s: %s", why,
 					   err ? strerror(err) : "unloaded");
 	EXPECT_LT(0, refcnt()) TH_LOG("refcnt while %s", why);
@@ -114,7 +94,7 @@ FIXTURE_TEARDOWN(life)
 		waitpid(self->reader, NULL, 0);
 	}
 	if (!path_exists(MODULE_SYS)) {
-		EXPECT_EQ(0, load_module());
+		EXPECT_EQ(0, tp_load_module(""));
 	}
 	unlink(PROG);
 	unlink(READER_OUT);
@@ -150,7 +130,7 @@ TEST_F(life, nonblocking_read_is_eagain_and_poll_wakes_up)
 	helper = fork();
 	ASSERT_LE(0, helper);
 	if (helper == 0) {
-		sleep_ms(300);
+		tp_sleep_ms(300);
 		_exit(run_prog() > 0 ? 0 : 1);
 	}
 	t0 = tp_now_us();
@@ -169,7 +149,7 @@ TEST_F(life, nonblocking_read_is_eagain_and_poll_wakes_up)
 		buf[len] = '\0';
 		if (strchr(buf, '\n'))
 			break;
-		sleep_ms(10);
+		tp_sleep_ms(10);
 	}
 	nl = strchr(buf, '\n');
 	ASSERT_NE(NULL, nl) TH_LOG("read %zu bytes, no whole line", len);
@@ -223,7 +203,7 @@ TEST_F(life, rmmod_refused_while_a_traced_program_runs)
 	EXPECT_EQ(0, status);
 	close(outp[0]);
 	for (i = 0; i < 200 && refcnt() != 0; i++)
-		sleep_ms(10);
+		tp_sleep_ms(10);
 	EXPECT_EQ(0, refcnt());
 }
 
@@ -308,18 +288,6 @@ static bool reader_saw(const pid_t *pids, int n, size_t *bad,
 	return all;
 }
 
-/* rmmod, retried while something lets go of the module. */
-static int unload_module_retry(void)
-{
-	int err = unload_module(), i;
-
-	for (i = 0; i < 20 && err == EWOULDBLOCK; i++) {
-		sleep_ms(100);
-		err = unload_module();
-	}
-	return err;
-}
-
 /*
  * A reader blocks in read() on trace_pipe while three traced programs run
  * at once; it gets all their sessions.  It holds the tracefs instance,
@@ -327,7 +295,8 @@ static int unload_module_retry(void)
  * and the binfmt, but the instance stays while the reader has it open;
  * insmod takes the instance up again, and the next session (numbered 1
  * again) reaches the same reader.  Once the reader is gone, rmmod removes
- * the instance too, and insmod makes a fresh one, of the default size.
+ * the instance too, and insmod makes a fresh one, which has the default
+ * size from its first session on.
  */
 TEST_F_TIMEOUT(life, reader_holds_the_instance_not_the_module, 120)
 {
@@ -336,15 +305,17 @@ TEST_F_TIMEOUT(life, reader_holds_the_instance_not_the_module, 120)
 	size_t bad = 0;
 	int i, status;
 	char *argv[] = { "bft-life", NULL }, *out;
-	long long size_kb = tp_buffer_kb();
+	long long size_kb, idle_kb;
 	uint32_t s;
 
+	ASSERT_EQ(0, tp_buffer_awake());
+	size_kb = tp_buffer_kb();
 	EXPECT_LT(0, size_kb);
 	EXPECT_EQ(0, refcnt());
 	self->reader = start_reader();
 	ASSERT_LT(0, self->reader);
 	for (i = 0; i < 500 && !reader_blocked(self->reader); i++)
-		sleep_ms(10);
+		tp_sleep_ms(10);
 	ASSERT_TRUE(reader_blocked(self->reader));
 	EXPECT_EQ(0, refcnt());
 
@@ -357,7 +328,7 @@ TEST_F_TIMEOUT(life, reader_holds_the_instance_not_the_module, 120)
 		EXPECT_EQ(0, status);
 	}
 	for (i = 0; i < 500 && !reader_saw(pids, 3, &bad, &t); i++)
-		sleep_ms(20);
+		tp_sleep_ms(20);
 	EXPECT_TRUE(reader_saw(pids, 3, &bad, &t)) {
 		TH_LOG("the reader did not get the three sessions:");
 		tp_dump(&t, 0, 0, 100);
@@ -365,7 +336,7 @@ TEST_F_TIMEOUT(life, reader_holds_the_instance_not_the_module, 120)
 	EXPECT_EQ(0UL, bad) tp_dump_bad(&t);
 
 	/* The module goes from under the blocked reader. */
-	ASSERT_EQ(0, unload_module_retry());
+	ASSERT_EQ(0, tp_unload_module());
 	EXPECT_FALSE(path_exists(BFT_DEBUGFS));
 	EXPECT_FALSE(path_exists(MODULE_SYS));
 	EXPECT_EQ(ENOEXEC, bft_exec_errno(PROG));
@@ -373,14 +344,14 @@ TEST_F_TIMEOUT(life, reader_holds_the_instance_not_the_module, 120)
 	EXPECT_TRUE(reader_blocked(self->reader));
 
 	/* It comes back to the same instance and reader. */
-	ASSERT_EQ(0, load_module());
+	ASSERT_EQ(0, tp_load_module(""));
 	EXPECT_TRUE(path_exists(BFT_DEBUGFS "/trace_pipe"));
 	EXPECT_EQ(1, tp_read_number(BFT_DEBUGFS "/enable"));
 	EXPECT_EQ(0, tp_session_count());
 	pids[3] = run_prog();
 	ASSERT_LT(0, pids[3]);
 	for (i = 0; i < 500 && !reader_saw(pids + 3, 1, &bad, &t); i++)
-		sleep_ms(20);
+		tp_sleep_ms(20);
 	EXPECT_TRUE(reader_saw(pids + 3, 1, &bad, &t))
 		tp_dump(&t, 0, 0, 100);
 	EXPECT_EQ(1U, tp_session_of_pid(&t, pids[3]));
@@ -392,13 +363,16 @@ TEST_F_TIMEOUT(life, reader_holds_the_instance_not_the_module, 120)
 	self->reader = 0;
 
 	/* Nobody holds anything: the instance goes with the module. */
-	ASSERT_EQ(0, unload_module_retry());
+	ASSERT_EQ(0, tp_unload_module());
 	EXPECT_FALSE(path_exists(INSTANCE));
-	ASSERT_EQ(0, load_module());
+	ASSERT_EQ(0, tp_load_module(""));
 	EXPECT_TRUE(path_exists(INSTANCE "/trace_pipe"));
-	EXPECT_EQ(size_kb, tp_buffer_kb());
+	/* Idle until its first session where it can be (test_zz_buffer_idle). */
+	idle_kb = tp_stat("buffer_idle") == 1 ? 2 * 4080 / 1024 : size_kb;
+	EXPECT_EQ(idle_kb, tp_buffer_kb());
 	tp_free(&t);
 	ASSERT_EQ(0, tp_run(PROG, argv, &out, &pids[0]));
+	EXPECT_EQ(size_kb, tp_buffer_kb());
 	ASSERT_EQ(0, tp_read_trace(&t));
 	s = tp_session_of_pid(&t, pids[0]);
 	EXPECT_EQ(1U, s) tp_dump(&t, 0, 0, 20);

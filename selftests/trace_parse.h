@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "bft_test.h"
@@ -1004,6 +1005,68 @@ static inline uint64_t tp_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static inline void tp_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* insmod binfmt_trace with @params ("" for none): 0 or -errno. */
+static inline int tp_load_module(const char *params)
+{
+	int fd = open(BFT_MODULE_PATH, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * rmmod binfmt_trace, retried for two seconds while something still
+ * holds it (an exited traced program's mm on its way out): 0 or the
+ * errno.
+ */
+static inline int tp_unload_module(void)
+{
+	int err, i;
+
+	for (i = 0; i < 20; i++) {
+		err = syscall(SYS_delete_module, BFT_MODULE_NAME, O_NONBLOCK) ?
+		      errno : 0;
+		if (err != EWOULDBLOCK)
+			break;
+		tp_sleep_ms(100);
+	}
+	return err;
+}
+
+/*
+ * Until its first session a freshly loaded module keeps its buffers at
+ * their idle size (stats buffer_idle 1): run one traced program so that
+ * they have their full size, for tests that read or set it.  0 or -1.
+ */
+static inline int tp_buffer_awake(void)
+{
+	char *argv[] = { "bft-awake", NULL }, *out = NULL;
+	const char *prog = "/tmp/bft-awake";
+	pid_t pid;
+	int ret = 0;
+
+	if (tp_stat("buffer_idle") != 1)
+		return 0;
+	if (tp_wrap("/selftests/progs/hello-static", prog, "awake", 0) ||
+	    tp_run(prog, argv, &out, &pid) || tp_stat("buffer_idle") != 0)
+		ret = -1;
+	free(out);
+	unlink(prog);
+	return ret;
 }
 
 #endif /* TRACE_PARSE_H */

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_zz_buffer_idle - the instance's buffers while nothing is traced.
+ *
+ * Where ftrace keeps the "expanded" flag per instance (6.7 on), insmod
+ * shrinks the module's instance to idle_buffer_kb (4) a CPU, which ftrace
+ * rounds to two pages of 4080 bytes: 7 KiB.  The first traced exec, root's
+ * or a user's, grows it back to ftrace's size before its first event, so
+ * its session is whole; a size somebody wrote meanwhile is kept;
+ * idle_buffer_kb=0 keeps ftrace's size.  On 6.1 the flag is global and
+ * the instance keeps ftrace's size.  On both, loading the module leaves
+ * the top instance's buffer_size_kb as it was.
+ *
+ * Named to sort after the other tests: it unloads and reloads the module.
+ */
+#define _GNU_SOURCE
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+
+#include "kselftest_harness.h"
+#include "trace_parse.h"
+
+#define PROG		"/tmp/bft-idle"
+#define TOP_SIZE	"/sys/kernel/debug/tracing/buffer_size_kb"
+#define INSTANCE	"/sys/kernel/debug/tracing/instances/binfmt_trace"
+
+/* 4 KiB asked: ftrace's minimum of two pages of 4080 bytes of data. */
+#define IDLE_KB		(2 * 4080 / 1024)
+
+/* Whether the running kernel is 6.7 or later. */
+static bool instance_has_own_flag(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 7);
+}
+
+FIXTURE(idle) {
+	long long full_kb;
+	char *top;
+};
+
+FIXTURE_SETUP(idle)
+{
+	ASSERT_EQ(0, tp_buffer_awake());
+	self->full_kb = tp_buffer_kb();
+	ASSERT_LT(IDLE_KB, self->full_kb);
+	self->top = tp_read_file(TOP_SIZE, NULL);
+	ASSERT_NE(NULL, self->top);
+	ASSERT_EQ(0, tp_wrap("/selftests/progs/loadinfo", PROG, "idle", 0));
+	ASSERT_EQ(0, chmod(PROG, 0755));
+	ASSERT_EQ(0, tp_unload_module());
+}
+
+/* The module as the other tests find it after a boot: loaded, idle. */
+FIXTURE_TEARDOWN(idle)
+{
+	tp_unload_module();
+	EXPECT_EQ(0, tp_load_module(""));
+	free(self->top);
+	unlink(PROG);
+}
+
+/* Run PROG as @uid; its session's pid, or -1. */
+static pid_t run_as(uid_t uid)
+{
+	char *argv[] = { "bft-idle", NULL }, *envp[] = { NULL };
+	pid_t pid = fork();
+	int status, null;
+
+	if (pid == 0) {
+		null = open("/dev/null", O_RDWR);
+		dup2(null, 1);
+		if (uid && (setgid(uid) || setuid(uid)))
+			_exit(124);
+		execve(PROG, argv, envp);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || status)
+		return -1;
+	return pid;
+}
+
+/*
+ * The session of @pid is in the trace whole: every event the sessions
+ * file counts for it, load_start to load_end, none dropped.
+ */
+static void expect_whole_session(struct __test_metadata *_metadata,
+				 pid_t pid)
+{
+	struct tp_trace t = { 0 };
+	struct tp_event line;
+	uint32_t s;
+
+	ASSERT_EQ(0, tp_read_trace(&t));
+	EXPECT_EQ(0UL, t.nbad) tp_dump_bad(&t);
+	s = tp_session_of_pid(&t, pid);
+	ASSERT_NE(0U, s) tp_dump(&t, 0, 0, 20);
+	EXPECT_NE(NULL, tp_find(&t, s, "load_end"));
+	ASSERT_EQ(0, tp_session_line(s, &line));
+	EXPECT_EQ(tp_d(&line, "events"), (int64_t)tp_count(&t, s, NULL));
+	EXPECT_EQ(0, tp_d(&line, "dropped"));
+	tp_event_free(&line);
+	tp_free(&t);
+}
+
+TEST_F(idle, insmod_shrinks_where_the_instance_has_its_own_flag)
+{
+	char *top;
+
+	ASSERT_EQ(0, tp_load_module(""));
+	if (instance_has_own_flag()) {
+		EXPECT_EQ(1, tp_stat("buffer_idle"));
+		EXPECT_EQ(IDLE_KB, tp_buffer_kb());
+		EXPECT_EQ(IDLE_KB * get_nprocs_conf(),
+			  tp_read_number(INSTANCE "/buffer_total_size_kb"));
+	} else {
+		EXPECT_EQ(0, tp_stat("buffer_idle"));
+		EXPECT_EQ(self->full_kb, tp_buffer_kb());
+	}
+	EXPECT_EQ(0, tp_stat("buffer_resize_errors"));
+	top = tp_read_file(TOP_SIZE, NULL);
+	ASSERT_NE(NULL, top);
+	EXPECT_STREQ(self->top, top);
+	free(top);
+}
+
+TEST_F(idle, the_first_session_grows_them_before_its_first_event)
+{
+	pid_t pid;
+
+	ASSERT_EQ(0, tp_load_module(""));
+	ASSERT_EQ(0, tp_clear());
+	pid = run_as(0);
+	ASSERT_LT(0, pid);
+	EXPECT_EQ(self->full_kb, tp_buffer_kb());
+	EXPECT_EQ(0, tp_stat("buffer_idle"));
+	EXPECT_EQ(0, tp_stat("buffer_resize_errors"));
+	expect_whole_session(_metadata, pid);
+}
+
+/* The resize uses the loader's credentials, not the exec'ing user's. */
+TEST_F(idle, a_users_exec_grows_them_too)
+{
+	pid_t pid;
+
+	ASSERT_EQ(0, tp_load_module("users=1000"));
+	ASSERT_EQ(0, tp_clear());
+	pid = run_as(1000);
+	ASSERT_LT(0, pid);
+	EXPECT_EQ(self->full_kb, tp_buffer_kb());
+	EXPECT_EQ(0, tp_stat("buffer_idle"));
+	EXPECT_EQ(0, tp_stat("buffer_resize_errors"));
+	expect_whole_session(_metadata, pid);
+}
+
+TEST_F(idle, a_size_written_while_idle_is_kept)
+{
+	ASSERT_EQ(0, tp_load_module(""));
+	ASSERT_EQ(0, tp_write_file(BFT_DEBUGFS "/buffer_size_kb", "64"));
+	ASSERT_LT(0, run_as(0));
+	/* ftrace rounds 64 KiB up to 17 pages of 4080 bytes. */
+	EXPECT_EQ(17 * 4080 / 1024, tp_buffer_kb());
+	EXPECT_EQ(0, tp_stat("buffer_idle"));
+	EXPECT_EQ(0, tp_stat("buffer_resize_errors"));
+}
+
+TEST_F(idle, idle_buffer_kb_0_keeps_ftraces_size)
+{
+	ASSERT_EQ(0, tp_load_module("idle_buffer_kb=0"));
+	EXPECT_EQ(self->full_kb, tp_buffer_kb());
+	EXPECT_EQ(0, tp_stat("buffer_idle"));
+	ASSERT_LT(0, run_as(0));
+	EXPECT_EQ(self->full_kb, tp_buffer_kb());
+}
+
+TEST_HARNESS_MAIN

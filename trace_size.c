@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The size of the instance's buffers while nothing has been traced.
+ *
+ * ftrace gives a new instance its default size (1410 KiB a CPU) at once.
+ * A module loaded at boot and never used would hold that much for
+ * nothing, so at insmod the module shrinks its instance to idle_buffer_kb
+ * a CPU (7 KiB after ftrace's rounding), and the first traced exec grows
+ * it back to the size ftrace gave, before its first event.  A size that
+ * somebody else wrote while the buffers were idle is theirs, and kept.
+ * The buffers never shrink again by themselves: a finished trace stays
+ * until it is read.  Nor at insmod, when the instance (kept by a reader
+ * across rmmod) still holds events.
+ *
+ * The size is the instance's buffer_size_kb file, written as a user
+ * would: ftrace exports no call that resizes an instance.  The module
+ * opens it through a tracefs mount of its own (tracefs may be mounted
+ * nowhere), with the credentials of whoever loaded the module, since the
+ * exec that grows the buffers may be any user's.  tracefs files have no
+ * write_iter, so kernel_write() refuses them, and their ->read() and
+ * ->write() copy from user memory: the text goes through a page mapped
+ * for the call in the calling process, the loading one or the exec'ing
+ * one before its old image is replaced.
+ *
+ * Only where ftrace keeps the "expanded" flag per instance (6.7 on, see
+ * compat.h).  On 6.1 the flag is global: resizing any instance marks the
+ * top instance's boot-size buffers as expanded, and they would then stay
+ * at one page a CPU when someone enables events there.  The module leaves
+ * its instance at ftrace's size there.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "trace.h"
+
+/* The instance's files, from the root of tracefs. */
+#define BFT_INSTANCE_DIR	"instances/" KBUILD_MODNAME "/"
+
+static unsigned int idle_buffer_kb = 4;
+module_param(idle_buffer_kb, uint, 0444);
+MODULE_PARM_DESC(idle_buffer_kb,
+		 "KiB a CPU of the trace instance until the first traced exec (default 4; 0 keeps ftrace's size; kernels 6.7 and later)");
+
+static struct vfsmount *bft_tracefs;
+static const struct cred *bft_size_cred;
+static DEFINE_MUTEX(bft_size_lock);
+/* What ftrace gave the instance, and what it reads once shrunk. */
+static unsigned long bft_full_kb, bft_idle_kb;
+/* Shrunk, and no session has started since. */
+static bool bft_buffer_idle;
+static atomic_t bft_resize_errors = ATOMIC_INIT(0);
+
+/*
+ * Read (@len 0) or write the instance's file @name through a page of the
+ * current process.  @text holds what to write, or receives what was read.
+ */
+static ssize_t bft_tracefs_io(const char *name, char *text, size_t size,
+			      size_t len)
+{
+	char path[64];
+	const struct cred *old;
+	unsigned long ubuf;
+	struct file *file;
+	loff_t pos = 0;
+	ssize_t n;
+
+	if (!current->mm || (current->flags & PF_KTHREAD))
+		return -EPERM;
+	snprintf(path, sizeof(path), BFT_INSTANCE_DIR "%s", name);
+	old = override_creds(bft_size_cred);
+	file = file_open_root_mnt(bft_tracefs, path,
+				  len ? O_WRONLY : O_RDONLY, 0);
+	revert_creds(old);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	if (!(file->f_mode & (len ? FMODE_CAN_WRITE : FMODE_CAN_READ))) {
+		n = -EINVAL;
+		goto out_fput;
+	}
+	ubuf = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(ubuf)) {
+		n = (long)ubuf;
+		goto out_fput;
+	}
+	if (len) {
+		n = copy_to_user((char __user *)ubuf, text, len) ? -EFAULT :
+		    file->f_op->write(file, (char __user *)ubuf, len, &pos);
+	} else {
+		n = file->f_op->read(file, (char __user *)ubuf, size - 1, &pos);
+		if (n >= 0 && copy_from_user(text, (char __user *)ubuf, n))
+			n = -EFAULT;
+		if (n >= 0)
+			text[n] = '\0';
+	}
+	vm_munmap(ubuf, PAGE_SIZE);
+out_fput:
+	/* Now, not at return to user space: rmmod destroys the instance. */
+	__fput_sync(file);
+	return n;
+}
+
+/* The size a CPU, in KiB; 0 if the file shows anything else. */
+static unsigned long bft_size_read(void)
+{
+	char text[64];
+	unsigned long kb;
+
+	if (bft_tracefs_io("buffer_size_kb", text, sizeof(text), 0) <= 0)
+		return 0;
+	/* "X" when CPUs differ; 6.1 may add " (expanded: N)". */
+	text[strcspn(text, "\n ")] = '\0';
+	return kstrtoul(text, 10, &kb) ? 0 : kb;
+}
+
+static int bft_size_write(unsigned long kb)
+{
+	char text[24];
+	int len = scnprintf(text, sizeof(text), "%lu\n", kb);
+	ssize_t n = bft_tracefs_io("buffer_size_kb", text, sizeof(text), len);
+
+	return n < 0 ? n : 0;
+}
+
+/*
+ * Whether the instance holds no events.  It does when a reader kept it
+ * open across rmmod and insmod and has not read them all yet: they are
+ * not to be lost to a shrink.  "No" when the trace header does not say.
+ */
+static bool bft_instance_empty(void)
+{
+	static const char key[] = "entries-in-buffer/entries-written: ";
+	char *text, *p;
+	bool empty = false;
+
+	text = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!text)
+		return false;
+	if (bft_tracefs_io("trace", text, PAGE_SIZE, 0) > 0) {
+		p = strstr(text, key);
+		empty = p && p[sizeof(key) - 1] == '0' &&
+			p[sizeof(key)] == '/';
+	}
+	kfree(text);
+	return empty;
+}
+
+/* From ftrace's size to the idle one; a failure leaves ftrace's. */
+static int bft_size_shrink(void)
+{
+	int ret;
+
+	if (!bft_instance_empty())
+		return -EEXIST;
+	bft_full_kb = bft_size_read();
+	if (!bft_full_kb)
+		return -EIO;
+	ret = bft_size_write(idle_buffer_kb);
+	if (ret)
+		return ret;
+	bft_idle_kb = bft_size_read();
+	if (!bft_idle_kb)
+		return -EIO;
+	WRITE_ONCE(bft_buffer_idle, true);
+	return 0;
+}
+
+/**
+ * bft_trace_size_init() - shrink the new instance to its idle size
+ *
+ * Called at insmod, in the loading process, once the instance exists.
+ * Nothing here is fatal: on failure the instance keeps ftrace's size.
+ */
+void bft_trace_size_init(void)
+{
+	struct file_system_type *type;
+	int ret;
+
+	if (!BFT_COMPAT_INSTANCE_OWN_EXPANDED || !idle_buffer_kb)
+		return;
+	/* Built in, never a module: there is no reference to put. */
+	type = get_fs_type("tracefs");
+	if (!type) {
+		pr_warn("no tracefs: the trace buffers keep ftrace's size\n");
+		return;
+	}
+	bft_tracefs = kern_mount(type);
+	if (IS_ERR(bft_tracefs)) {
+		ret = PTR_ERR(bft_tracefs);
+		bft_tracefs = NULL;
+		goto fail;
+	}
+	bft_size_cred = get_current_cred();
+	ret = bft_size_shrink();
+	if (ret == -EEXIST)
+		pr_info("the trace instance holds unread events: it keeps its size\n");
+	else if (ret)
+		goto fail;
+	return;
+
+fail:
+	atomic_inc(&bft_resize_errors);
+	pr_warn("cannot shrink the idle trace buffers (%d): they keep ftrace's size\n",
+		ret);
+}
+
+/**
+ * bft_trace_size_grow() - give the buffers their full size for a session
+ *
+ * Called before a session's first event, in the exec'ing process while it
+ * still has its old mm.  Only the first session after insmod does any
+ * work; an exec without a user mm (a kernel thread's) leaves the buffers
+ * idle for the next one.
+ */
+void bft_trace_size_grow(void)
+{
+	unsigned long kb;
+	int ret = 0;
+
+	if (!READ_ONCE(bft_buffer_idle) || !current->mm)
+		return;
+	mutex_lock(&bft_size_lock);
+	if (bft_buffer_idle) {
+		kb = bft_size_read();
+		if (kb == bft_idle_kb)
+			ret = bft_size_write(bft_full_kb);
+		/* A reader of the trace file blocks resizing: try again. */
+		if (!ret)
+			WRITE_ONCE(bft_buffer_idle, false);
+	}
+	mutex_unlock(&bft_size_lock);
+	if (ret) {
+		atomic_inc(&bft_resize_errors);
+		pr_warn_ratelimited("cannot grow the trace buffers (%d): this session has %lu KiB a CPU\n",
+				    ret, bft_idle_kb);
+	}
+}
+
+/* The stats file's lines. */
+void bft_trace_size_stats(struct seq_file *m)
+{
+	seq_printf(m, "buffer_idle %d\n", READ_ONCE(bft_buffer_idle));
+	seq_printf(m, "buffer_resize_errors %d\n",
+		   atomic_read(&bft_resize_errors));
+}
+
+/* Before the instance goes: nothing of ours holds it open by then. */
+void bft_trace_size_exit(void)
+{
+	if (bft_tracefs)
+		kern_unmount(bft_tracefs);
+	bft_tracefs = NULL;
+	if (bft_size_cred)
+		put_cred(bft_size_cred);
+	bft_size_cred = NULL;
+}
