@@ -868,6 +868,22 @@ static unsigned long bft_kretprobe_missed_now(unsigned int i)
 	       (registered ? bft_kretprobes[i].nmissed : 0);
 }
 
+/* The traced mms, and the memory they and the fork pool hold. */
+static void bft_tracked_stats(struct seq_file *m)
+{
+	size_t size = kmalloc_size_roundup(sizeof(struct bft_tracked_mm));
+	struct bft_tracked_mm *tracked;
+	unsigned int bkt, n = 0;
+
+	rcu_read_lock();
+	hash_for_each_rcu(bft_mm_table, bkt, tracked, node)
+		n++;
+	rcu_read_unlock();
+	seq_printf(m, "tracked_mms %u\n", n);
+	seq_printf(m, "tracked_mm_bytes %zu\n", n * size);
+	seq_printf(m, "fork_pool_bytes %zu\n", READ_ONCE(bft_fork_pool.n) * size);
+}
+
 void bft_probes_stats(struct seq_file *m)
 {
 	unsigned int i;
@@ -892,6 +908,7 @@ void bft_probes_stats(struct seq_file *m)
 			   bft_kretprobe_missed_now(BFT_KRP_MM + i));
 	mutex_unlock(&bft_probe_lock);
 	seq_printf(m, "track_failed %lld\n", atomic64_read(&bft_track_failed));
+	bft_tracked_stats(m);
 	bft_mm_events_stats(m);
 	seq_printf(m, "inflight_full %lld\n",
 		   atomic64_read(&bft_inflight_full));

@@ -274,16 +274,31 @@ void bft_sessions_show(struct seq_file *m)
 	mutex_unlock(&bft_sessions_lock);
 }
 
+/* What @s holds of kmalloc()'s memory, in the sizes kmalloc() gives. */
+static size_t bft_session_bytes(const struct bft_session *s)
+{
+	unsigned int max_segs = READ_ONCE(s->max_segs);
+
+	return kmalloc_size_roundup(sizeof(*s)) +
+	       kmalloc_size_roundup(strlen(s->filename) + 1) +
+	       (max_segs ? kmalloc_size_roundup(max_segs * sizeof(*s->segs)) :
+			   0);
+}
+
 void bft_sessions_stats(struct seq_file *m)
 {
 	struct bft_session *session;
 	unsigned int running = 0;
+	size_t bytes = 0;
 
 	mutex_lock(&bft_sessions_lock);
-	list_for_each_entry(session, &bft_sessions, node)
+	list_for_each_entry(session, &bft_sessions, node) {
 		running += atomic_read(&session->mms) > 0;
+		bytes += bft_session_bytes(session);
+	}
 	seq_printf(m, "sessions_listed %u\n", bft_sessions_listed);
 	mutex_unlock(&bft_sessions_lock);
+	seq_printf(m, "sessions_bytes %zu\n", bytes);
 	seq_printf(m, "sessions_running %u\n", running);
 	seq_printf(m, "sessions_started %lld\n",
 		   atomic64_read(&bft_sessions_started));

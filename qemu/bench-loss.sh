@@ -50,6 +50,8 @@ row() {
 }
 
 echo 100 > $P/disarm_delay_ms
+# The first traced exec gives the buffers their size (idle until then).
+bft run --summary-only -- /selftests/progs/hello-static > /dev/null
 kb=$(awk '{ print $1; exit }' $D/buffer_size_kb)
 rkb=$(cat $P/ring_kb)
 {

@@ -367,7 +367,7 @@ TEST_F_TIMEOUT(life, reader_holds_the_instance_not_the_module, 120)
 	EXPECT_FALSE(path_exists(INSTANCE));
 	ASSERT_EQ(0, tp_load_module(""));
 	EXPECT_TRUE(path_exists(INSTANCE "/trace_pipe"));
-	/* Idle until its first session where it can be (test_zz_buffer_idle). */
+	/* Idle until its first session where it can be (test_zz_memory). */
 	idle_kb = tp_stat("buffer_idle") == 1 ? 2 * 4080 / 1024 : size_kb;
 	EXPECT_EQ(idle_kb, tp_buffer_kb());
 	tp_free(&t);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_zz_buffer_idle - the instance's buffers while nothing is traced.
+ * test_zz_memory - what the module holds: its buffers while nothing is
+ * traced, and its memory per traced process.
  *
  * Where ftrace keeps the "expanded" flag per instance (6.7 on), insmod
  * shrinks the module's instance to idle_buffer_kb (4) a CPU, which ftrace
@@ -10,6 +11,10 @@
  * idle_buffer_kb=0 keeps ftrace's size.  On 6.1 the flag is global and
  * the instance keeps ftrace's size.  On both, loading the module leaves
  * the top instance's buffer_size_kb as it was.
+ *
+ * A traced process holds its session (listed in the sessions file after
+ * it exits too) and one entry of the traced-mm table: the stats file's
+ * sessions_bytes and tracked_mm_bytes count them in kmalloc()'s sizes.
  *
  * Named to sort after the other tests: it unloads and reloads the module.
  */
@@ -175,6 +180,62 @@ TEST_F(idle, idle_buffer_kb_0_keeps_ftraces_size)
 	EXPECT_EQ(0, tp_stat("buffer_idle"));
 	ASSERT_LT(0, run_as(0));
 	EXPECT_EQ(self->full_kb, tp_buffer_kb());
+}
+
+/*
+ * A fresh module holds no session and no traced mm.  PROG waiting on its
+ * stdin is one traced mm, whose entry (an hlist node, two pointers and an
+ * rcu_head: 48 bytes) kmalloc() serves from its 64-byte cache, and one
+ * session; once it exits its mm entry is freed and its session stays
+ * listed, with the same size.
+ */
+TEST_F(idle, a_traced_process_holds_its_session_and_one_mm_entry)
+{
+	char *argv[] = { "bft-idle", "wait", NULL }, out[65536];
+	long long session_bytes;
+	int in[2], outp[2], status, i;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, tp_load_module(""));
+	EXPECT_EQ(0, tp_stat("sessions_bytes"));
+	EXPECT_EQ(0, tp_stat("tracked_mms"));
+	EXPECT_EQ(0, tp_stat("tracked_mm_bytes"));
+	ASSERT_EQ(0, pipe2(in, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(outp, O_CLOEXEC));
+	pid = tp_spawn(PROG, argv, in[0], outp[1]);
+	ASSERT_LT(0, pid);
+	close(in[0]);
+	close(outp[1]);
+	/* It printed its maps: it is loaded, and waits. */
+	for (i = 0; i < 1000 && len < sizeof(out) - 1; i++) {
+		n = read(outp[0], out + len, sizeof(out) - 1 - len);
+		if (n <= 0)
+			break;
+		len += n;
+		out[len] = '\0';
+		if (strstr(out, "[stack]"))
+			break;
+	}
+	out[len] = '\0';
+	EXPECT_NE(NULL, strstr(out, "[stack]"));
+
+	EXPECT_EQ(1, tp_stat("tracked_mms"));
+	EXPECT_EQ(64, tp_stat("tracked_mm_bytes"));
+	session_bytes = tp_stat("sessions_bytes");
+	EXPECT_LT(0, session_bytes);
+	EXPECT_EQ(0, session_bytes % 8);
+
+	close(in[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	close(outp[0]);
+	for (i = 0; i < 200 && tp_stat("tracked_mms") != 0; i++)
+		tp_sleep_ms(10);
+	EXPECT_EQ(0, tp_stat("tracked_mms"));
+	EXPECT_EQ(0, tp_stat("tracked_mm_bytes"));
+	EXPECT_EQ(session_bytes, tp_stat("sessions_bytes"));
 }
 
 TEST_HARNESS_MAIN
