@@ -206,9 +206,31 @@ static ssize_t bft_ring_copy_out(char __user *ubuf,
 }
 
 /*
+ * A record taken out of the ring that a read could not copy out (a bad
+ * user buffer): the next read returns it first.  Under bft_ring_read_lock.
+ */
+static struct {
+	bool			valid;
+	unsigned long		lost;
+	struct bft_ring_rec	rec;
+} bft_ring_pending;
+
+/* The pending record if there is one, else the ring's oldest. */
+static bool bft_ring_next(struct bft_ring_rec *rec, unsigned long *lost)
+{
+	if (!bft_ring_pending.valid)
+		return bft_ring_take(rec, lost);
+	*rec = bft_ring_pending.rec;
+	*lost = bft_ring_pending.lost;
+	WRITE_ONCE(bft_ring_pending.valid, false);
+	return true;
+}
+
+/*
  * As many whole records as fit, oldest first; 0 (end of file) when the
  * ring is empty.  A read must have room for two records: one record may
- * come with a BFT_RING_LOST record before it.
+ * come with a BFT_RING_LOST record before it.  A record that cannot be
+ * copied out is kept for the next read, not lost.
  */
 static ssize_t faults_raw_read(struct file *file, char __user *ubuf,
 			       size_t count, loff_t *ppos)
@@ -225,9 +247,12 @@ static ssize_t faults_raw_read(struct file *file, char __user *ubuf,
 		return 0;
 	if (mutex_lock_interruptible(&bft_ring_read_lock))
 		return -ERESTARTSYS;
-	while (count - done >= 2 * sizeof(rec) && bft_ring_take(&rec, &lost)) {
+	while (count - done >= 2 * sizeof(rec) && bft_ring_next(&rec, &lost)) {
 		n = bft_ring_copy_out(ubuf + done, &rec, lost);
 		if (n < 0) {
+			bft_ring_pending.rec = rec;
+			bft_ring_pending.lost = lost;
+			WRITE_ONCE(bft_ring_pending.valid, true);
 			done = done ?: n;
 			break;
 		}
@@ -252,7 +277,9 @@ void bft_ring_stats(struct seq_file *m)
 
 	seq_printf(m, "ring_kb %u\n", READ_ONCE(ring_kb));
 	seq_printf(m, "ring_allocated %d\n", !!ring);
-	seq_printf(m, "ring_unread %lu\n", ring ? ring_buffer_entries(ring) : 0);
+	seq_printf(m, "ring_unread %lu\n",
+		   (ring ? ring_buffer_entries(ring) : 0) +
+		   READ_ONCE(bft_ring_pending.valid));
 	seq_printf(m, "ring_overwritten %lu\n",
 		   ring ? ring_buffer_overruns(ring) : 0);
 	seq_printf(m, "ring_dropped %lld\n", atomic64_read(&bft_ring_dropped));

@@ -22,7 +22,8 @@
  *     BFT_RING_LOST records and in the stats, and the last fault before
  *     the exit is there;
  *   - a read with room for less than two records is EINVAL; an empty ring
- *     reads as end of file;
+ *     reads as end of file; a record a bad buffer could not take is
+ *     returned by the next read;
  *   - bft run reads faults_raw: its summary counts every fault, minor, and
  *     its --trace-out has one page_fault line per fault, of the documented
  *     syntax, each obj=lib line naming the file of the mmap event whose
@@ -30,6 +31,7 @@
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
 
 #include "kselftest_harness.h"
@@ -361,6 +363,59 @@ TEST_F(ring, short_reads_are_refused_and_an_empty_ring_is_end_of_file)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(0, read(fd, two, sizeof(two)));
 	close(fd);
+}
+
+/*
+ * A read whose buffer faults loses no record: one into an unmapped page
+ * is EFAULT; one whose second record would cross into it returns the
+ * first; every record the ring held is then read, once, in time order.
+ */
+TEST_F_TIMEOUT(ring, a_read_into_a_bad_buffer_loses_no_record, 60)
+{
+	const size_t rec = sizeof(struct bft_ring_rec);
+	char *argv[] = { TOUCH, NULL }, *out = NULL, *page;
+	struct records drained, rest;
+	long long unread;
+	struct bft_ring_rec first;
+	ssize_t got;
+	size_t i;
+	pid_t pid;
+	int fd;
+
+	ASSERT_TRUE(wait_disarmed());
+	ASSERT_EQ(0, tp_write_file(PARAMS "fault_capture", "ring"));
+	ASSERT_EQ(0, read_records(&drained));
+	free(drained.r);
+	ASSERT_EQ(0, tp_run(TOUCH, argv, &out, &pid));
+	free(out);
+	unread = tp_stat("ring_unread");
+	ASSERT_LT(2, unread);
+
+	page = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, page);
+	ASSERT_EQ(0, mprotect(page + 4096, 4096, PROT_NONE));
+	fd = open(RAW, O_RDONLY);
+	ASSERT_LE(0, fd);
+	errno = 0;
+	EXPECT_EQ(-1, read(fd, page + 4096, 2 * rec));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(unread, tp_stat("ring_unread"));
+	got = read(fd, page + 4096 - rec, 4 * rec);
+	EXPECT_EQ((ssize_t)rec, got);
+	memcpy(&first, page + 4096 - rec, rec);
+	EXPECT_EQ(unread - 1, tp_stat("ring_unread"));
+	close(fd);
+
+	ASSERT_EQ(0, read_records(&rest));
+	EXPECT_EQ((size_t)unread - 1, rest.n);
+	EXPECT_EQ(0, tp_stat("ring_unread"));
+	ASSERT_LT(0UL, rest.n);
+	EXPECT_LE(first.ts, rest.r[0].ts);
+	for (i = 1; i < rest.n; i++)
+		EXPECT_LE(rest.r[i - 1].ts, rest.r[i].ts);
+	free(rest.r);
+	munmap(page, 2 * 4096);
 }
 
 /* The summary line "KEY: ..." of @out, up to its newline, or NULL. */
