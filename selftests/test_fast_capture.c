@@ -25,19 +25,6 @@
 #define PARAMS		"/sys/module/" BFT_MODULE_NAME "/parameters/"
 #define TOUCH		"/tmp/fast-touch.bft"
 
-/* Wait until the probes are disarmed, so the next arming reads the mode. */
-static bool wait_disarmed(void)
-{
-	int i;
-
-	for (i = 0; i < 300; i++) {
-		if (tp_stat("probes_armed") == 0)
-			return true;
-		usleep(100 * 1000);
-	}
-	return false;
-}
-
 static bool stats_say(const char *line)
 {
 	char *text = tp_read_file(BFT_DEBUGFS "/stats", NULL);
@@ -61,7 +48,7 @@ static void run_touch(struct __test_metadata *_metadata, struct run *r,
 	char *argv[] = { TOUCH, NULL };
 	int status;
 
-	ASSERT_TRUE(wait_disarmed());
+	ASSERT_TRUE(tp_wait_disarmed());
 	ASSERT_EQ(0, tp_write_file(PARAMS "fault_capture", capture));
 	ASSERT_EQ(0, tp_clear());
 	status = tp_run(TOUCH, argv, &r->out, &r->pid);
@@ -110,7 +97,7 @@ FIXTURE_SETUP(fast)
 
 FIXTURE_TEARDOWN(fast)
 {
-	wait_disarmed();
+	tp_wait_disarmed();
 	tp_write_file(PARAMS "fault_capture", "detail");
 	tp_write_file(PARAMS "disarm_delay_ms", self->delay);
 	unlink(TOUCH);
@@ -222,17 +209,6 @@ TEST_F_TIMEOUT(fast, pages_are_classified_as_detail_does, 60)
 	free_run(&detail);
 }
 
-/* The summary line "KEY: ..." of @out, up to its newline, or NULL. */
-static char *summary_line(const char *out, const char *key)
-{
-	char head[32];
-	const char *p;
-
-	snprintf(head, sizeof(head), "\n%s: ", key);
-	p = strstr(out, head);
-	return p ? strndup(p + 1, strcspn(p + 1, "\n")) : NULL;
-}
-
 /*
  * bft run's summary: every fault minor, none left unknown; latency, lock
  * and page cache are what the fast capture does not record.
@@ -245,26 +221,26 @@ TEST_F_TIMEOUT(fast, bft_run_gives_every_fault_its_result, 60)
 	char want[128];
 	pid_t pid;
 
-	ASSERT_TRUE(wait_disarmed());
+	ASSERT_TRUE(tp_wait_disarmed());
 	ASSERT_EQ(0, tp_write_file(PARAMS "fault_capture", "fast"));
 	ASSERT_EQ(0, tp_run(argv[0], argv, &out, &pid)) TH_LOG("%s", out);
-	faults_line = summary_line(out, "faults");
+	faults_line = tp_summary_line(out, "faults");
 	ASSERT_NE(NULL, faults_line) TH_LOG("%s", out);
 	ASSERT_EQ(1, sscanf(faults_line, "faults: %lu", &faults));
 	EXPECT_LT(20UL, faults);
-	result = summary_line(out, "result");
+	result = tp_summary_line(out, "result");
 	snprintf(want, sizeof(want),
 		 "result: minor %lu, major 0, retry 0, sigsegv 0, sigbus 0, oom 0",
 		 faults);
 	EXPECT_STREQ(want, result ?: "(none)") TH_LOG("%s", out);
-	lat = summary_line(out, "latency");
+	lat = tp_summary_line(out, "latency");
 	snprintf(want, sizeof(want), "latency: total 0 ns, max 0 ns, unknown %lu",
 		 faults);
 	EXPECT_STREQ(want, lat ?: "(none)");
-	lock = summary_line(out, "lock");
+	lock = tp_summary_line(out, "lock");
 	snprintf(want, sizeof(want), "lock: vma 0, mmap 0, unknown %lu", faults);
 	EXPECT_STREQ(want, lock ?: "(none)");
-	cache = summary_line(out, "cache");
+	cache = tp_summary_line(out, "cache");
 	snprintf(want, sizeof(want), "cache: hit 0, miss 0, none 0, unknown %lu",
 		 faults);
 	EXPECT_STREQ(want, cache ?: "(none)");

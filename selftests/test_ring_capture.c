@@ -53,18 +53,6 @@ static const char *const obj_names[] = {
 static const char *const access_names[] = { "read", "write", "exec" };
 static const char *const mode_names[] = { "user", "kernel" };
 
-static bool wait_disarmed(void)
-{
-	int i;
-
-	for (i = 0; i < 300; i++) {
-		if (tp_stat("probes_armed") == 0)
-			return true;
-		usleep(100 * 1000);
-	}
-	return false;
-}
-
 struct records {
 	struct bft_ring_rec *r;
 	size_t n;
@@ -107,7 +95,7 @@ static void run_traced(struct __test_metadata *_metadata, struct run *r,
 {
 	struct records old;
 
-	ASSERT_TRUE(wait_disarmed());
+	ASSERT_TRUE(tp_wait_disarmed());
 	ASSERT_EQ(0, tp_write_file(PARAMS "fault_capture", capture));
 	ASSERT_EQ(0, tp_clear());
 	ASSERT_EQ(0, read_records(&old));
@@ -200,7 +188,7 @@ FIXTURE_SETUP(ring)
 
 FIXTURE_TEARDOWN(ring)
 {
-	wait_disarmed();
+	tp_wait_disarmed();
 	tp_write_file(PARAMS "fault_capture", "detail");
 	tp_write_file(PARAMS "disarm_delay_ms", self->delay);
 	tp_write_file(PARAMS "ring_kb", self->kb);
@@ -383,7 +371,7 @@ TEST_F_TIMEOUT(ring, a_read_into_a_bad_buffer_loses_no_record, 60)
 	pid_t pid;
 	int fd;
 
-	ASSERT_TRUE(wait_disarmed());
+	ASSERT_TRUE(tp_wait_disarmed());
 	ASSERT_EQ(0, tp_write_file(PARAMS "fault_capture", "ring"));
 	ASSERT_EQ(0, read_records(&drained));
 	free(drained.r);
@@ -417,17 +405,6 @@ TEST_F_TIMEOUT(ring, a_read_into_a_bad_buffer_loses_no_record, 60)
 		EXPECT_LE(rest.r[i - 1].ts, rest.r[i].ts);
 	free(rest.r);
 	munmap(page, 2 * 4096);
-}
-
-/* The summary line "KEY: ..." of @out, up to its newline, or NULL. */
-static char *summary_line(const char *out, const char *key)
-{
-	char head[32];
-	const char *p;
-
-	snprintf(head, sizeof(head), "\n%s: ", key);
-	p = strstr(out, head);
-	return p ? strndup(p + 1, strcspn(p + 1, "\n")) : NULL;
 }
 
 /*
@@ -464,21 +441,21 @@ TEST_F_TIMEOUT(ring, bft_run_turns_the_records_into_lines, 60)
 	const char *why;
 	pid_t pid;
 
-	ASSERT_TRUE(wait_disarmed());
+	ASSERT_TRUE(tp_wait_disarmed());
 	ASSERT_EQ(0, tp_write_file(PARAMS "fault_capture", "ring"));
 	ASSERT_EQ(0, tp_run(argv[0], argv, &out, &pid)) TH_LOG("%s", out);
-	line = summary_line(out, "faults");
+	line = tp_summary_line(out, "faults");
 	ASSERT_NE(NULL, line) TH_LOG("%s", out);
 	ASSERT_EQ(1, sscanf(line, "faults: %lu", &faults));
 	free(line);
 	EXPECT_LT(20UL, faults);
-	line = summary_line(out, "result");
+	line = tp_summary_line(out, "result");
 	snprintf(want, sizeof(want),
 		 "result: minor %lu, major 0, retry 0, sigsegv 0, sigbus 0, oom 0",
 		 faults);
 	EXPECT_STREQ(want, line ?: "(none)") TH_LOG("%s", out);
 	free(line);
-	line = summary_line(out, "lost");
+	line = tp_summary_line(out, "lost");
 	EXPECT_STREQ("lost: 0", line ?: "(none)") TH_LOG("%s", out);
 	free(line);
 
@@ -553,7 +530,7 @@ static void run_keys(struct __test_metadata *_metadata, const char *capture,
 	for (i = 0; prog[i] && n < ARRAY_SIZE(argv) - 1; i++)
 		argv[n++] = prog[i];
 	argv[n] = NULL;
-	ASSERT_TRUE(wait_disarmed());
+	ASSERT_TRUE(tp_wait_disarmed());
 	ASSERT_EQ(0, tp_write_file(PARAMS "fault_capture", capture));
 	ASSERT_EQ(0, tp_run(argv[0], argv, &out, &pid)) TH_LOG("%s", out);
 	free(out);

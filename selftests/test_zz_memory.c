@@ -191,35 +191,16 @@ TEST_F(idle, idle_buffer_kb_0_keeps_ftraces_size)
  */
 TEST_F(idle, a_traced_process_holds_its_session_and_one_mm_entry)
 {
-	char *argv[] = { "bft-idle", "wait", NULL }, out[65536];
+	char *argv[] = { "bft-idle", "wait", NULL };
 	long long session_bytes;
-	int in[2], outp[2], status, i;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
+	struct tp_waiting w;
+	int i;
 
 	ASSERT_EQ(0, tp_load_module(""));
 	EXPECT_EQ(0, tp_stat("sessions_bytes"));
 	EXPECT_EQ(0, tp_stat("tracked_mms"));
 	EXPECT_EQ(0, tp_stat("tracked_mm_bytes"));
-	ASSERT_EQ(0, pipe2(in, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(outp, O_CLOEXEC));
-	pid = tp_spawn(PROG, argv, in[0], outp[1]);
-	ASSERT_LT(0, pid);
-	close(in[0]);
-	close(outp[1]);
-	/* It printed its maps: it is loaded, and waits. */
-	for (i = 0; i < 1000 && len < sizeof(out) - 1; i++) {
-		n = read(outp[0], out + len, sizeof(out) - 1 - len);
-		if (n <= 0)
-			break;
-		len += n;
-		out[len] = '\0';
-		if (strstr(out, "[stack]"))
-			break;
-	}
-	out[len] = '\0';
-	EXPECT_NE(NULL, strstr(out, "[stack]"));
+	ASSERT_EQ(0, tp_start_waiting(PROG, argv, &w));
 
 	EXPECT_EQ(1, tp_stat("tracked_mms"));
 	EXPECT_EQ(64, tp_stat("tracked_mm_bytes"));
@@ -227,10 +208,7 @@ TEST_F(idle, a_traced_process_holds_its_session_and_one_mm_entry)
 	EXPECT_LT(0, session_bytes);
 	EXPECT_EQ(0, session_bytes % 8);
 
-	close(in[1]);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, status);
-	close(outp[0]);
+	EXPECT_EQ(0, tp_stop_waiting(&w));
 	for (i = 0; i < 200 && tp_stat("tracked_mms") != 0; i++)
 		tp_sleep_ms(10);
 	EXPECT_EQ(0, tp_stat("tracked_mms"));

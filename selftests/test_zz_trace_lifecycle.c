@@ -169,39 +169,18 @@ TEST_F(life, nonblocking_read_is_eagain_and_poll_wakes_up)
  */
 TEST_F(life, rmmod_refused_while_a_traced_program_runs)
 {
-	char *argv[] = { "bft-life", "wait", NULL }, out[65536];
-	int in[2], outp[2], status, i;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
+	char *argv[] = { "bft-life", "wait", NULL };
+	struct tp_waiting w;
+	int i;
 
 	EXPECT_EQ(0, refcnt());
-	ASSERT_EQ(0, pipe2(in, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(outp, O_CLOEXEC));
-	pid = tp_spawn(PROG, argv, in[0], outp[1]);
-	ASSERT_LT(0, pid);
-	close(in[0]);
-	close(outp[1]);
 	/* It printed its maps: it runs, loaded, and waits. */
-	for (i = 0; i < 1000 && len < sizeof(out) - 1; i++) {
-		n = read(outp[0], out + len, sizeof(out) - 1 - len);
-		if (n <= 0)
-			break;
-		len += n;
-		out[len] = '\0';
-		if (strstr(out, "[stack]"))
-			break;
-	}
-	out[len] = '\0';
-	ASSERT_NE(NULL, strstr(out, "[stack]")) TH_LOG("output: %s", out);
+	ASSERT_EQ(0, tp_start_waiting(PROG, argv, &w));
 
 	expect_unload_refused(_metadata, "a traced program runs");
 	ASSERT_EQ(0, run_prog() > 0 ? 0 : -1);
 
-	close(in[1]);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, status);
-	close(outp[0]);
+	EXPECT_EQ(0, tp_stop_waiting(&w));
 	for (i = 0; i < 200 && refcnt() != 0; i++)
 		tp_sleep_ms(10);
 	EXPECT_EQ(0, refcnt());

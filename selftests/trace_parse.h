@@ -1047,6 +1047,89 @@ static inline int tp_unload_module(void)
 	return err;
 }
 
+/* Wait until the probes are disarmed, so the next arming reads the mode. */
+static inline bool tp_wait_disarmed(void)
+{
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		if (tp_stat("probes_armed") == 0)
+			return true;
+		tp_sleep_ms(100);
+	}
+	return false;
+}
+
+/* The summary line "KEY: ..." of bft's output @out, or NULL. */
+static inline char *tp_summary_line(const char *out, const char *key)
+{
+	char head[32];
+	const char *p;
+
+	snprintf(head, sizeof(head), "\n%s: ", key);
+	p = strstr(out, head);
+	return p ? strndup(p + 1, strcspn(p + 1, "\n")) : NULL;
+}
+
+/**
+ * struct tp_waiting - a program started with "wait": loaded, it prints
+ * its maps and reads stdin until EOF (progs/loadinfo.c)
+ * @pid: its pid, or -1
+ * @in: the write end of its stdin
+ * @out: the read end of its stdout
+ */
+struct tp_waiting {
+	pid_t	pid;
+	int	in;
+	int	out;
+};
+
+/*
+ * Start @path with @argv (which asks it to wait) and read its output up
+ * to its maps' [stack] line: then it is loaded and waits.  0, or -1 when
+ * it did not get there; either way tp_stop_waiting() reaps it.
+ */
+static inline int tp_start_waiting(const char *path, char *const argv[],
+				   struct tp_waiting *w)
+{
+	char out[65536];
+	int in[2], outp[2], i;
+	size_t len = 0;
+	ssize_t n;
+
+	w->pid = -1;
+	if (pipe2(in, O_CLOEXEC) || pipe2(outp, O_CLOEXEC))
+		return -1;
+	w->pid = tp_spawn(path, argv, in[0], outp[1]);
+	close(in[0]);
+	close(outp[1]);
+	w->in = in[1];
+	w->out = outp[0];
+	out[0] = '\0';
+	for (i = 0; i < 1000 && len < sizeof(out) - 1; i++) {
+		n = read(w->out, out + len, sizeof(out) - 1 - len);
+		if (n <= 0)
+			break;
+		len += n;
+		out[len] = '\0';
+		if (strstr(out, "[stack]"))
+			return w->pid > 0 ? 0 : -1;
+	}
+	return -1;
+}
+
+/* Let @w go (EOF on its stdin) and reap it: its wait status, or -1. */
+static inline int tp_stop_waiting(struct tp_waiting *w)
+{
+	int status;
+
+	close(w->in);
+	if (w->pid <= 0 || waitpid(w->pid, &status, 0) != w->pid)
+		status = -1;
+	close(w->out);
+	return status;
+}
+
 /*
  * Until its first session a freshly loaded module keeps its buffers at
  * their idle size (stats buffer_idle 1): run one traced program so that
