@@ -46,6 +46,7 @@
 #include <linux/uaccess.h>
 
 #include "compat.h"
+#include "fault_hooks.h"
 #include "trace.h"
 
 /* The instance's files, from the root of tracefs. */
@@ -224,15 +225,23 @@ fail:
  *
  * Called before a session's first event, in the exec'ing process while it
  * still has its old mm.  Only the first session after insmod does any
- * work; an exec without a user mm (a kernel thread's) leaves the buffers
- * idle for the next one.
+ * work (or the next ones, after a failure); an exec without a user mm (a
+ * kernel thread's), or from a traced mm, leaves the buffers idle for the
+ * next one.
  */
 void bft_trace_size_grow(void)
 {
+	struct bft_session *traced;
 	unsigned long kb;
 	int ret = 0;
 
 	if (!READ_ONCE(bft_buffer_idle) || !current->mm)
+		return;
+	/* A traced mm would record the fault on the borrowed page. */
+	rcu_read_lock();
+	traced = bft_mm_session(current->mm);
+	rcu_read_unlock();
+	if (traced)
 		return;
 	mutex_lock(&bft_size_lock);
 	if (bft_buffer_idle) {
