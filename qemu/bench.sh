@@ -296,7 +296,11 @@ goals() {
 	echo "| goal (ring capture) | figure | | why, where not met |"
 	echo "|---|---|---|---|"
 	echo "| traced fault ≤ 1.0× the tracepoint's cost | anon $a×, file $f× | $(verdict "$(max "$a" "$f")" "<=" 1.0) | the probe writes one record and looks nothing up; bft places it (docs/cost-study.md) |"
-	echo "| untraced while armed ≤ 1.01× | anon $ua×, file $uf×, exec $us× | $(verdict "$(max "$(max "$ua" "$uf")" "$us")" "<=" 1.01) | |"
+	why=
+	if [ "$(verdict "$us" "<=" 1.01)" != met ] && [ "$(verdict "$us" "<=" 1.02)" = met ]; then
+		why="exec loops of one boot spread by up to 2% (docs/cost-study.md): $us× is within it"
+	fi
+	echo "| untraced while armed ≤ 1.01× | anon $ua×, file $uf×, exec $us× | $(verdict "$(max "$(max "$ua" "$uf")" "$us")" "<=" 1.01) | $why |"
 	echo "| exec fully traced ≤ 1.03× stock | static $es×, dynamic $ed× | $(verdict "$(max "$es" "$ed")" "<=" 1.03) | besides its ~56 faults a traced exec writes ~62 load-step and 13 memory-map events (+52 and +31 µs on 6.12); armed probes and the fault records alone come to ~1.028× (docs/cost-study.md, Step 4) |"
 	mem=$((idle_kb + mod_kb))
 	case $(uname -r) in
