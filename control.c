@@ -37,6 +37,7 @@
 
 #include "binfmt_trace.h"
 #include "control.h"
+#include "trace.h"
 
 /* More marks than this are refused: a mark costs a few bytes each. */
 #define BFT_MARKS_MAX		1024
@@ -194,7 +195,11 @@ static ssize_t trace_next_exec_write(struct file *file,
 		return count;
 	}
 	ret = bft_mark_current(flags, label);
-	return ret ? ret : count;
+	if (ret)
+		return ret;
+	/* Root marks; the marked exec may be another user's after setuid(). */
+	bft_trace_size_grow();
+	return count;
 }
 
 static const struct file_operations bft_trace_next_exec_fops = {
@@ -268,6 +273,9 @@ static int bft_users_set(const char *val, const struct kernel_param *kp)
 	old = rcu_replace_pointer(bft_users, users, true);
 	if (old != &bft_users_default)
 		kfree_rcu(old, rcu);
+	/* Their execs may not grow idle buffers (trace_size.c): root does. */
+	if (bft_users_others())
+		bft_trace_size_grow();
 	return 0;
 }
 
@@ -298,6 +306,26 @@ static const struct kernel_param_ops bft_users_ops = {
 module_param_cb(users, &bft_users_ops, NULL, 0644);
 MODULE_PARM_DESC(users,
 		 "whose execs of wrapped files are traced: all, none or uid,uid,... (default 0)");
+
+/**
+ * bft_users_others - whether users= names anyone but root
+ *
+ * Return: true for "all" or a uid other than 0.
+ */
+bool bft_users_others(void)
+{
+	const struct bft_users *users;
+	unsigned int i;
+	bool others;
+
+	rcu_read_lock();
+	users = rcu_dereference(bft_users);
+	others = users->all;
+	for (i = 0; !others && i < users->nr; i++)
+		others = users->uids[i] != 0;
+	rcu_read_unlock();
+	return others;
+}
 
 /**
  * bft_user_traced - whether the current task's wrapped exec is traced

@@ -12,6 +12,7 @@ struct bft_wrapper;
 struct dentry;
 
 bool bft_mark_take(struct bft_wrapper *wrapper);
+bool bft_users_others(void);
 bool bft_user_traced(void);
 int bft_control_init(struct dentry *dir);
 void bft_control_exit(void);

@@ -15,12 +15,12 @@
  * The size is the instance's buffer_size_kb file, written as a user
  * would: ftrace exports no call that resizes an instance.  The module
  * opens it through a tracefs mount of its own (tracefs may be mounted
- * nowhere), with the credentials of whoever loaded the module, since the
- * exec that grows the buffers may be any user's.  tracefs files have no
- * write_iter, so kernel_write() refuses them, and their ->read() and
- * ->write() copy from user memory: the text goes through a page mapped
- * for the call in the calling process, the loading one or the exec'ing
- * one before its old image is replaced.
+ * nowhere), with the credentials of whoever loaded the module.  tracefs
+ * files have no write_iter, so kernel_write() refuses them, and their
+ * ->read() and ->write() copy from user memory: the text goes through a
+ * page mapped for the call in the calling process, always one of root's
+ * (see bft_trace_size_grow()): the loading one, the exec'ing one before
+ * its old image is replaced, or the one that sets the users parameter.
  *
  * Only where ftrace keeps the "expanded" flag per instance (6.7 on, see
  * compat.h).  On 6.1 the flag is global: resizing any instance marks the
@@ -44,8 +44,10 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/uidgid.h>
 
 #include "compat.h"
+#include "control.h"
 #include "fault_hooks.h"
 #include "trace.h"
 
@@ -67,6 +69,18 @@ static bool bft_buffer_idle;
 static atomic_t bft_resize_errors = ATOMIC_INIT(0);
 
 /*
+ * Whose memory the resize may borrow: root's.  Another user's process (a
+ * thread or a tracer of it) could rewrite the text between the copy and
+ * ftrace's read of it, and choose the size written with root's
+ * credentials.
+ */
+static bool bft_size_caller_trusted(void)
+{
+	return uid_eq(current_uid(), GLOBAL_ROOT_UID) &&
+	       uid_eq(current_euid(), GLOBAL_ROOT_UID);
+}
+
+/*
  * Read (@len 0) or write the instance's file @name through a page of the
  * current process.  @text holds what to write, or receives what was read.
  */
@@ -80,7 +94,8 @@ static ssize_t bft_tracefs_io(const char *name, char *text, size_t size,
 	loff_t pos = 0;
 	ssize_t n;
 
-	if (!current->mm || (current->flags & PF_KTHREAD))
+	if (!current->mm || (current->flags & PF_KTHREAD) ||
+	    !bft_size_caller_trusted())
 		return -EPERM;
 	snprintf(path, sizeof(path), BFT_INSTANCE_DIR "%s", name);
 	old = override_creds(bft_size_cred);
@@ -192,7 +207,9 @@ void bft_trace_size_init(void)
 	struct file_system_type *type;
 	int ret;
 
-	if (!BFT_COMPAT_INSTANCE_OWN_EXPANDED || !idle_buffer_kb)
+	/* Other users' execs could not grow the buffers back. */
+	if (!BFT_COMPAT_INSTANCE_OWN_EXPANDED || !idle_buffer_kb ||
+	    bft_users_others())
 		return;
 	/* Built in, never a module: there is no reference to put. */
 	type = get_fs_type("tracefs");
@@ -224,10 +241,15 @@ fail:
  * bft_trace_size_grow() - give the buffers their full size for a session
  *
  * Called before a session's first event, in the exec'ing process while it
- * still has its old mm.  Only the first session after insmod does any
- * work (or the next ones, after a failure); an exec without a user mm (a
- * kernel thread's), or from a traced mm, leaves the buffers idle for the
- * next one.
+ * still has its old mm; when a thread marks its next exec, and when the
+ * users parameter comes to name another user than root, in the writer's
+ * process.  Only the first call
+ * after insmod does any work (or the next ones, after a failure).  Only
+ * root's processes lend a page: an exec of another user's, of a kernel
+ * thread, or from a traced mm leaves the buffers as they are.  Other
+ * users' execs therefore never meet idle buffers: the module does not
+ * shrink them while users= names anyone else, and grows them when it
+ * comes to.
  */
 void bft_trace_size_grow(void)
 {
@@ -235,7 +257,8 @@ void bft_trace_size_grow(void)
 	unsigned long kb;
 	int ret = 0;
 
-	if (!READ_ONCE(bft_buffer_idle) || !current->mm)
+	if (!READ_ONCE(bft_buffer_idle) || !current->mm ||
+	    !bft_size_caller_trusted())
 		return;
 	/* A traced mm would record the fault on the borrowed page. */
 	rcu_read_lock();
@@ -246,7 +269,9 @@ void bft_trace_size_grow(void)
 	mutex_lock(&bft_size_lock);
 	if (bft_buffer_idle) {
 		kb = bft_size_read();
-		if (kb == bft_idle_kb)
+		if (!kb)
+			ret = -EIO;
+		else if (kb == bft_idle_kb)
 			ret = bft_size_write(bft_full_kb);
 		/* A reader of the trace file blocks resizing: try again. */
 		if (!ret)
@@ -255,7 +280,7 @@ void bft_trace_size_grow(void)
 	mutex_unlock(&bft_size_lock);
 	if (ret) {
 		atomic_inc(&bft_resize_errors);
-		pr_warn_ratelimited("cannot grow the trace buffers (%d): this session has %lu KiB a CPU\n",
+		pr_warn_ratelimited("cannot grow the trace buffers (%d): they stay at %lu KiB a CPU for now\n",
 				    ret, bft_idle_kb);
 	}
 }

@@ -5,12 +5,14 @@
  *
  * Where ftrace keeps the "expanded" flag per instance (6.7 on), insmod
  * shrinks the module's instance to idle_buffer_kb (4) a CPU, which ftrace
- * rounds to two pages of 4080 bytes: 7 KiB.  The first traced exec, root's
- * or a user's, grows it back to ftrace's size before its first event, so
- * its session is whole; a size somebody wrote meanwhile is kept;
- * idle_buffer_kb=0 keeps ftrace's size.  On 6.1 the flag is global and
- * the instance keeps ftrace's size.  On both, loading the module leaves
- * the top instance's buffer_size_kb as it was.
+ * rounds to two pages of 4080 bytes: 7 KiB.  The first traced exec of
+ * root's grows it back to ftrace's size before its first event, so its
+ * session is whole; so do naming another user in users= and marking an
+ * exec; a module loaded with users= naming others is not shrunk; a size
+ * somebody wrote meanwhile is kept; idle_buffer_kb=0 keeps ftrace's size.
+ * On 6.1 the flag is global and the instance keeps ftrace's size.  On
+ * both, loading the module leaves the top instance's buffer_size_kb as
+ * it was.
  *
  * A traced process holds its session (listed in the sessions file after
  * it exits too) and one entry of the traced-mm table: the stats file's
@@ -147,19 +149,46 @@ TEST_F(idle, the_first_session_grows_them_before_its_first_event)
 	expect_whole_session(_metadata, pid);
 }
 
-/* The resize uses the loader's credentials, not the exec'ing user's. */
-TEST_F(idle, a_users_exec_grows_them_too)
+/*
+ * Only root's processes lend the page the resize goes through: naming
+ * uid 1000 in users= grows the buffers then, in the writer's process, so
+ * that user's exec meets them grown; its session is whole.
+ */
+TEST_F(idle, naming_another_user_grows_them_before_their_exec)
 {
 	pid_t pid;
 
-	ASSERT_EQ(0, tp_load_module("users=1000"));
+	ASSERT_EQ(0, tp_load_module(""));
+	ASSERT_EQ(0, tp_write_file("/sys/module/" BFT_MODULE_NAME
+				   "/parameters/users", "0,1000"));
+	EXPECT_EQ(self->full_kb, tp_buffer_kb());
+	EXPECT_EQ(0, tp_stat("buffer_idle"));
 	ASSERT_EQ(0, tp_clear());
 	pid = run_as(1000);
 	ASSERT_LT(0, pid);
-	EXPECT_EQ(self->full_kb, tp_buffer_kb());
-	EXPECT_EQ(0, tp_stat("buffer_idle"));
 	EXPECT_EQ(0, tp_stat("buffer_resize_errors"));
 	expect_whole_session(_metadata, pid);
+}
+
+/* A module loaded to trace other users keeps ftrace's size. */
+TEST_F(idle, a_module_loaded_for_other_users_is_not_shrunk)
+{
+	ASSERT_EQ(0, tp_load_module("users=all"));
+	EXPECT_EQ(0, tp_stat("buffer_idle"));
+	EXPECT_EQ(self->full_kb, tp_buffer_kb());
+}
+
+/*
+ * A thread that marks its next exec (root, as trace_next_exec wants)
+ * grows them: the exec may come after a setuid() to another user.
+ */
+TEST_F(idle, marking_an_exec_grows_them)
+{
+	ASSERT_EQ(0, tp_load_module(""));
+	ASSERT_EQ(0, tp_write_file(BFT_DEBUGFS "/trace_next_exec", "1"));
+	EXPECT_EQ(self->full_kb, tp_buffer_kb());
+	EXPECT_EQ(0, tp_stat("buffer_idle"));
+	ASSERT_EQ(0, tp_write_file(BFT_DEBUGFS "/trace_next_exec", "0"));
 }
 
 TEST_F(idle, a_size_written_while_idle_is_kept)
