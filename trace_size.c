@@ -190,8 +190,11 @@ static int bft_size_shrink(void)
 	if (ret)
 		return ret;
 	bft_idle_kb = bft_size_read();
-	if (!bft_idle_kb)
+	if (!bft_idle_kb) {
+		/* Nothing would grow them again: back to ftrace's size. */
+		bft_size_write(bft_full_kb);
 		return -EIO;
+	}
 	WRITE_ONCE(bft_buffer_idle, true);
 	return 0;
 }
