@@ -43,12 +43,14 @@
  * ring buffer expand by instance") each instance has its own "expanded"
  * flag; in 6.1 resizing any instance sets the top instance's, which then
  * keeps its boot size for good.  BFT_COMPAT_INSTANCE_OWN_EXPANDED says
- * whether the module may shrink its idle instance (trace_size.c).
+ * whether the module may shrink its idle instance (trace_size.c);
+ * bft_compat_fput_sync() closes a file at once where __fput_sync() may.
  */
 #ifndef BFT_COMPAT_H
 #define BFT_COMPAT_H
 
 #include <linux/elf.h>
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/printk.h>
@@ -92,6 +94,12 @@ bft_compat_trace_array_get(const char *name, const char *system)
 }
 
 #define BFT_COMPAT_INSTANCE_OWN_EXPANDED	true
+
+/* Close @file now: 6.12's __fput_sync() serves any task. */
+static inline void bft_compat_fput_sync(struct file *file)
+{
+	__fput_sync(file);
+}
 
 /* mseal(2) exists, and is needed, from 6.10 on. */
 #define BFT_COMPAT_NEEDS_MSEAL		true
@@ -149,6 +157,12 @@ static inline unsigned long bft_compat_vdso_addr(void)
 #define BFT_COMPAT_NEEDS_MSEAL		false
 #define BFT_COMPAT_NEEDS_VDSO_ADDR	true
 #define BFT_COMPAT_INSTANCE_OWN_EXPANDED	false
+
+/* 6.1's __fput_sync() is for kernel threads only (a BUG_ON otherwise). */
+static inline void bft_compat_fput_sync(struct file *file)
+{
+	fput(file);
+}
 
 #define BFT_ASSIGN_STR(dst, src)	__assign_str(dst, src)
 

@@ -127,7 +127,7 @@ static ssize_t bft_tracefs_io(const char *name, char *text, size_t size,
 	vm_munmap(ubuf, PAGE_SIZE);
 out_fput:
 	/* Now, not at return to user space: rmmod destroys the instance. */
-	__fput_sync(file);
+	bft_compat_fput_sync(file);
 	return n;
 }
 
