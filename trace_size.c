@@ -5,8 +5,9 @@
  * ftrace gives a new instance its default size (1410 KiB a CPU) at once.
  * A module loaded at boot and never used would hold that much for
  * nothing, so at insmod the module shrinks its instance to idle_buffer_kb
- * a CPU (7 KiB after ftrace's rounding), and the first traced exec grows
- * it back to the size ftrace gave, before its first event.  A size that
+ * a CPU (7 KiB after ftrace's rounding), and the first traced exec of
+ * root's grows it back to the size ftrace gave, before its first event
+ * (so do marking an exec and naming another user in users=).  A size that
  * somebody else wrote while the buffers were idle is theirs, and kept.
  * The buffers never shrink again by themselves: a finished trace stays
  * until it is read.  Nor at insmod, when the instance (kept by a reader
