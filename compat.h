@@ -42,8 +42,9 @@
  * And one of ftrace's buffer sizes: since 6.7 ("tracing: Fix unexpected
  * ring buffer expand by instance") each instance has its own "expanded"
  * flag; in 6.1 resizing any instance sets the top instance's, which then
- * keeps its boot size for good.  BFT_COMPAT_INSTANCE_OWN_EXPANDED says
- * whether the module may shrink its idle instance (trace_size.c);
+ * keeps its boot size for good.  Where BFT_COMPAT_INSTANCE_OWN_EXPANDED is
+ * false the module resolves the global flag and puts it back after each
+ * resize of its idle instance (trace_size.c);
  * bft_compat_fput_sync() closes a file at once where __fput_sync() may.
  */
 #ifndef BFT_COMPAT_H

@@ -60,6 +60,7 @@ BFT_KSYM_NAME(vdso64_enabled);
 BFT_KSYM_NAME(vdso_image_64);
 BFT_KSYM_NAME(va_align);
 BFT_KSYM_NAME(elf_format);
+BFT_KSYM_NAME(ring_buffer_expanded);
 
 /**
  * struct bft_ksym - one symbol to resolve
@@ -91,6 +92,8 @@ static const struct bft_ksym bft_ksym_table[] = {
 	BFT_KSYM_VARIABLE(vdso_image_64, BFT_COMPAT_NEEDS_VDSO_ADDR),
 	BFT_KSYM_VARIABLE(va_align, BFT_COMPAT_NEEDS_VDSO_ADDR),
 	BFT_KSYM_VARIABLE(elf_format, true),
+	BFT_KSYM_VARIABLE(ring_buffer_expanded,
+			  !BFT_COMPAT_INSTANCE_OWN_EXPANDED),
 };
 
 /* The encoding of ENDBR64, f3 0f 1e fa, read as a little-endian u32. */

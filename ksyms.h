@@ -4,7 +4,8 @@
  *
  * load_elf_binary() calls helpers and reads variables that the kernel does
  * not export.  The small helpers are rewritten in kernel_helpers.c; what
- * is left is a few variables, read through their addresses, and two
+ * is left is a few variables, read through their addresses (and one of
+ * ftrace's put back after a resize on 6.1, trace_size.c), and two
  * system call entry points, called through pointers because the kernel
  * calls them through pointers too (see ksyms.c and docs/loader.md,
  * "Symbol resolution").  bft_resolve_ksyms() finds each one once, at
@@ -37,6 +38,8 @@ typedef long (*bft_syscall_t)(const struct pt_regs *regs);
  * @vdso_image_64: the 64-bit vDSO, whose size places it (6.1 only)
  * @va_align: the align_va_addr= alignment of the vDSO (6.1 only)
  * @elf_format: binfmt_elf's struct linux_binfmt, for its core dumper
+ * @ring_buffer_expanded: ftrace's one "expanded" flag (6.1 only), which
+ *	a resize of the module's instance puts back (trace_size.c)
  */
 struct bft_ksyms {
 	bft_syscall_t __x64_sys_arch_prctl;
@@ -49,6 +52,7 @@ struct bft_ksyms {
 	const struct vdso_image *vdso_image_64;
 	const struct va_alignment *va_align;
 	struct linux_binfmt *elf_format;
+	bool *ring_buffer_expanded;
 };
 
 extern struct bft_ksyms bft_ksyms;

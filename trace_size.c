@@ -23,14 +23,15 @@
  * (see bft_trace_size_grow()): the loading one, the exec'ing one before
  * its old image is replaced, or the one that sets the users parameter.
  *
- * Only where ftrace keeps the "expanded" flag per instance (6.7 on, see
- * compat.h).  On 6.1 the flag is global: resizing any instance marks the
- * top instance's boot-size buffers as expanded, and they would then stay
- * at one page a CPU when someone enables events there.  The module leaves
- * its instance at ftrace's size there.
+ * Before 6.7 ftrace keeps one "expanded" flag for all instances (see
+ * compat.h), and any resize sets it: the top instance's boot-size buffers
+ * (one page a CPU until somebody first enables an event there) would then
+ * never grow.  There each resize of the module's puts the flag back as it
+ * found it, which is what later kernels' flag per instance amounts to.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpumask.h>
 #include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/file.h>
@@ -50,6 +51,7 @@
 #include "compat.h"
 #include "control.h"
 #include "fault_hooks.h"
+#include "ksyms.h"
 #include "trace.h"
 
 /* The instance's files, from the root of tracefs. */
@@ -58,7 +60,7 @@
 static unsigned int idle_buffer_kb = 4;
 module_param(idle_buffer_kb, uint, 0444);
 MODULE_PARM_DESC(idle_buffer_kb,
-		 "KiB a CPU of the trace instance until the first traced exec (default 4; 0 keeps ftrace's size; kernels 6.7 and later)");
+		 "KiB a CPU of the trace instance until the first traced exec (default 4; 0 keeps ftrace's size)");
 
 static struct vfsmount *bft_tracefs;
 static const struct cred *bft_size_cred;
@@ -67,6 +69,7 @@ static DEFINE_MUTEX(bft_size_lock);
 static unsigned long bft_full_kb, bft_idle_kb;
 /* Shrunk, and no session has started since. */
 static bool bft_buffer_idle;
+static atomic_t bft_resizes = ATOMIC_INIT(0);
 static atomic_t bft_resize_errors = ATOMIC_INIT(0);
 
 /*
@@ -145,33 +148,56 @@ static unsigned long bft_size_read(void)
 	return kstrtoul(text, 10, &kb) ? 0 : kb;
 }
 
+/*
+ * The one resize there is.  Before 6.7, ftrace's global "expanded" flag
+ * goes back to what it was: the resize was of our instance, not of the
+ * top one, which stays due to expand at its first enabled event.
+ */
 static int bft_size_write(unsigned long kb)
 {
+	bool *expanded = bft_ksyms.ring_buffer_expanded;
+	bool was_expanded = expanded && READ_ONCE(*expanded);
 	char text[24];
 	int len = scnprintf(text, sizeof(text), "%lu\n", kb);
 	ssize_t n = bft_tracefs_io("buffer_size_kb", text, sizeof(text), len);
 
-	return n < 0 ? n : 0;
+	if (expanded && !was_expanded)
+		WRITE_ONCE(*expanded, false);
+	if (n < 0)
+		return n;
+	atomic_inc(&bft_resizes);
+	return 0;
 }
 
 /*
  * Whether the instance holds no events.  It does when a reader kept it
  * open across rmmod and insmod and has not read them all yet: they are
- * not to be lost to a shrink.  "No" when the trace header does not say.
+ * not to be lost to a shrink.  "No" when a CPU's stats do not say.  (Not
+ * from the trace file's header: an open trace file blocks resizing, and
+ * 6.1 closes it only at the return to user space.)
  */
 static bool bft_instance_empty(void)
 {
-	static const char key[] = "entries-in-buffer/entries-written: ";
-	char *text, *p;
-	bool empty = false;
+	static const char key[] = "entries: ";
+	char name[32], *text, *p;
+	bool empty = true;
+	int cpu;
 
 	text = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!text)
 		return false;
-	if (bft_tracefs_io("trace", text, PAGE_SIZE, 0) > 0) {
+	for_each_possible_cpu(cpu) {
+		snprintf(name, sizeof(name), "per_cpu/cpu%d/stats", cpu);
+		if (bft_tracefs_io(name, text, PAGE_SIZE, 0) <= 0) {
+			empty = false;
+			break;
+		}
 		p = strstr(text, key);
-		empty = p && p[sizeof(key) - 1] == '0' &&
-			p[sizeof(key)] == '/';
+		if (!p || p[sizeof(key) - 1] != '0' ||
+		    p[sizeof(key)] != '\n') {
+			empty = false;
+			break;
+		}
 	}
 	kfree(text);
 	return empty;
@@ -212,8 +238,7 @@ void bft_trace_size_init(void)
 	int ret;
 
 	/* Other users' execs could not grow the buffers back. */
-	if (!BFT_COMPAT_INSTANCE_OWN_EXPANDED || !idle_buffer_kb ||
-	    bft_users_others())
+	if (!idle_buffer_kb || bft_users_others())
 		return;
 	/* Built in, never a module: there is no reference to put. */
 	type = get_fs_type("tracefs");
@@ -293,6 +318,7 @@ void bft_trace_size_grow(void)
 void bft_trace_size_stats(struct seq_file *m)
 {
 	seq_printf(m, "buffer_idle %d\n", READ_ONCE(bft_buffer_idle));
+	seq_printf(m, "buffer_resizes %d\n", atomic_read(&bft_resizes));
 	seq_printf(m, "buffer_resize_errors %d\n",
 		   atomic_read(&bft_resize_errors));
 }

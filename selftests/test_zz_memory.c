@@ -3,16 +3,15 @@
  * test_zz_memory - what the module holds: its buffers while nothing is
  * traced, and its memory per traced process.
  *
- * Where ftrace keeps the "expanded" flag per instance (6.7 on), insmod
- * shrinks the module's instance to idle_buffer_kb (4) a CPU, which ftrace
+ * insmod shrinks the module's instance to idle_buffer_kb (4) a CPU, which ftrace
  * rounds to two pages of 4080 bytes: 7 KiB.  The first traced exec of
  * root's grows it back to ftrace's size before its first event, so its
  * session is whole; so do naming another user in users= and marking an
  * exec; a module loaded with users= naming others is not shrunk; a size
  * somebody wrote meanwhile is kept; idle_buffer_kb=0 keeps ftrace's size.
- * On 6.1 the flag is global and the instance keeps ftrace's size.  On
- * both, loading the module leaves the top instance's buffer_size_kb as
- * it was.
+ * Neither loading the module nor the grow changes the top instance's
+ * buffer_size_kb (test_ftrace_top checks ftrace's "expanded" flag, which
+ * is global on 6.1, while nothing else has set it).
  *
  * A traced process holds its session (listed in the sessions file after
  * it exits too) and one entry of the traced-mm table: the stats file's
@@ -22,7 +21,6 @@
  */
 #define _GNU_SOURCE
 #include <sys/sysinfo.h>
-#include <sys/utsname.h>
 
 #include "kselftest_harness.h"
 #include "trace_parse.h"
@@ -33,17 +31,6 @@
 
 /* 4 KiB asked: ftrace's minimum of two pages of 4080 bytes of data. */
 #define IDLE_KB		(2 * 4080 / 1024)
-
-/* Whether the running kernel is 6.7 or later. */
-static bool instance_has_own_flag(void)
-{
-	struct utsname u;
-	int major = 0, minor = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
-		return false;
-	return major > 6 || (major == 6 && minor >= 7);
-}
 
 FIXTURE(idle) {
 	long long full_kb;
@@ -114,20 +101,16 @@ static void expect_whole_session(struct __test_metadata *_metadata,
 	tp_free(&t);
 }
 
-TEST_F(idle, insmod_shrinks_where_the_instance_has_its_own_flag)
+TEST_F(idle, insmod_shrinks_the_instance)
 {
 	char *top;
 
 	ASSERT_EQ(0, tp_load_module(""));
-	if (instance_has_own_flag()) {
-		EXPECT_EQ(1, tp_stat("buffer_idle"));
-		EXPECT_EQ(IDLE_KB, tp_buffer_kb());
-		EXPECT_EQ(IDLE_KB * get_nprocs_conf(),
-			  tp_read_number(INSTANCE "/buffer_total_size_kb"));
-	} else {
-		EXPECT_EQ(0, tp_stat("buffer_idle"));
-		EXPECT_EQ(self->full_kb, tp_buffer_kb());
-	}
+	EXPECT_EQ(1, tp_stat("buffer_idle"));
+	EXPECT_EQ(1, tp_stat("buffer_resizes"));
+	EXPECT_EQ(IDLE_KB, tp_buffer_kb());
+	EXPECT_EQ(IDLE_KB * get_nprocs_conf(),
+		  tp_read_number(INSTANCE "/buffer_total_size_kb"));
 	EXPECT_EQ(0, tp_stat("buffer_resize_errors"));
 	top = tp_read_file(TOP_SIZE, NULL);
 	ASSERT_NE(NULL, top);
@@ -137,6 +120,7 @@ TEST_F(idle, insmod_shrinks_where_the_instance_has_its_own_flag)
 
 TEST_F(idle, the_first_session_grows_them_before_its_first_event)
 {
+	char *top;
 	pid_t pid;
 
 	ASSERT_EQ(0, tp_load_module(""));
@@ -145,7 +129,12 @@ TEST_F(idle, the_first_session_grows_them_before_its_first_event)
 	ASSERT_LT(0, pid);
 	EXPECT_EQ(self->full_kb, tp_buffer_kb());
 	EXPECT_EQ(0, tp_stat("buffer_idle"));
+	EXPECT_EQ(2, tp_stat("buffer_resizes"));
 	EXPECT_EQ(0, tp_stat("buffer_resize_errors"));
+	top = tp_read_file(TOP_SIZE, NULL);
+	ASSERT_NE(NULL, top);
+	EXPECT_STREQ(self->top, top);
+	free(top);
 	expect_whole_session(_metadata, pid);
 }
 
@@ -175,6 +164,7 @@ TEST_F(idle, a_module_loaded_for_other_users_is_not_shrunk)
 {
 	ASSERT_EQ(0, tp_load_module("users=all"));
 	EXPECT_EQ(0, tp_stat("buffer_idle"));
+	EXPECT_EQ(0, tp_stat("buffer_resizes"));
 	EXPECT_EQ(self->full_kb, tp_buffer_kb());
 }
 
@@ -209,6 +199,7 @@ TEST_F(idle, idle_buffer_kb_0_keeps_ftraces_size)
 	EXPECT_EQ(0, tp_stat("buffer_idle"));
 	ASSERT_LT(0, run_as(0));
 	EXPECT_EQ(self->full_kb, tp_buffer_kb());
+	EXPECT_EQ(0, tp_stat("buffer_resizes"));
 }
 
 /*
