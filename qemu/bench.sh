@@ -303,11 +303,7 @@ goals() {
 	echo "| untraced while armed ≤ 1.01× | anon $ua×, file $uf×, exec $us× | $(verdict "$(max "$(max "$ua" "$uf")" "$us")" "<=" 1.01) | $why |"
 	echo "| exec fully traced ≤ 1.03× stock | static $es×, dynamic $ed× | $(verdict "$(max "$es" "$ed")" "<=" 1.03) | besides its ~56 faults a traced exec writes ~62 load-step and 13 memory-map events (+52 and +31 µs on 6.12); armed probes and the fault records alone come to ~1.028× (docs/cost-study.md, Step 4) |"
 	mem=$((idle_kb + mod_kb))
-	case $(uname -r) in
-	6.1.*) why="6.1's ftrace has one global \"expanded\" flag: shrinking the instance would leave the top instance at its boot size for good, so the module keeps ftrace's default size (trace_size.c)" ;;
-	*) why="" ;;
-	esac
-	echo "| idle footprint < 512 KiB | $mem KiB: buffers $idle_kb KiB ($(nproc) CPU), module $mod_kb KiB | $(verdict "$mem" "<" 512) | $why |"
+	echo "| idle footprint < 512 KiB | $mem KiB: buffers $idle_kb KiB ($(nproc) CPU), module $mod_kb KiB | $(verdict "$mem" "<" 512) | |"
 }
 
 max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b) ? a : b }'; }
