@@ -307,6 +307,22 @@ module_param_cb(users, &bft_users_ops, NULL, 0644);
 MODULE_PARM_DESC(users,
 		 "whose execs of wrapped files are traced: all, none or uid,uid,... (default 0)");
 
+/* Whether users= has "all", or a uid equal to @uid (unequal if @other). */
+static bool bft_users_match(uid_t uid, bool other)
+{
+	const struct bft_users *users;
+	bool match;
+	unsigned int i;
+
+	rcu_read_lock();
+	users = rcu_dereference(bft_users);
+	match = users->all;
+	for (i = 0; !match && i < users->nr; i++)
+		match = (users->uids[i] == uid) != other;
+	rcu_read_unlock();
+	return match;
+}
+
 /**
  * bft_users_others - whether users= names anyone but root
  *
@@ -314,17 +330,7 @@ MODULE_PARM_DESC(users,
  */
 bool bft_users_others(void)
 {
-	const struct bft_users *users;
-	unsigned int i;
-	bool others;
-
-	rcu_read_lock();
-	users = rcu_dereference(bft_users);
-	others = users->all;
-	for (i = 0; !others && i < users->nr; i++)
-		others = users->uids[i] != 0;
-	rcu_read_unlock();
-	return others;
+	return bft_users_match(0, true);
 }
 
 /**
@@ -334,18 +340,7 @@ bool bft_users_others(void)
  */
 bool bft_user_traced(void)
 {
-	uid_t uid = from_kuid(&init_user_ns, current_uid());
-	const struct bft_users *users;
-	bool traced;
-	unsigned int i;
-
-	rcu_read_lock();
-	users = rcu_dereference(bft_users);
-	traced = users->all;
-	for (i = 0; !traced && i < users->nr; i++)
-		traced = users->uids[i] == uid;
-	rcu_read_unlock();
-	return traced;
+	return bft_users_match(from_kuid(&init_user_ns, current_uid()), false);
 }
 
 int bft_control_init(struct dentry *dir)

@@ -621,14 +621,15 @@ static int bft_run_steps(struct bft_load_context *ctx,
  */
 static void bft_trace_begin(struct bft_load_context *ctx)
 {
+	bool enabled = READ_ONCE(bft_trace_enabled);
+
 	/* Marks are root's; a wrapped file is traced for the users allowed. */
 	if (!ctx->in_place && !bft_user_traced())
 		return;
 	/* The old mm is still there: the resize borrows a page of it. */
-	if (READ_ONCE(bft_trace_enabled))
+	if (enabled)
 		bft_trace_size_grow();
-	if (READ_ONCE(bft_trace_enabled) &&
-	    !(ctx->wrapper.flags & BFT_FLAG_NO_FAULT_EVENTS) &&
+	if (enabled && !(ctx->wrapper.flags & BFT_FLAG_NO_FAULT_EVENTS) &&
 	    !bft_probes_get()) {
 		ctx->fault_probes = true;
 		bft_load_begin();
