@@ -7,7 +7,8 @@
  * nothing, so at insmod the module shrinks its instance to idle_buffer_kb
  * a CPU (7 KiB after ftrace's rounding), and the first traced exec of
  * root's grows it back to the size ftrace gave, before its first event
- * (so do marking an exec and naming another user in users=).  A size that
+ * (so do marking an exec, which takes CAP_SYS_ADMIN, and naming another
+ * user in users=).  A size that
  * somebody else wrote while the buffers were idle is theirs, and kept.
  * The buffers never shrink again by themselves: a finished trace stays
  * until it is read.  Nor at insmod, when the instance (kept by a reader
@@ -20,7 +21,8 @@
  * files have no write_iter, so kernel_write() refuses them, and their
  * ->read() and ->write() copy from user memory: the text goes through a
  * page mapped for the call in the calling process, always one of root's
- * (see bft_trace_size_grow()): the loading one, the exec'ing one before
+ * or of CAP_SYS_ADMIN's (see bft_size_caller_trusted()): the loading
+ * one, the marking one, the exec'ing one before
  * its old image is replaced, or the one that sets the users parameter.
  *
  * Before 6.7 ftrace keeps one "expanded" flag for all instances (see
@@ -31,6 +33,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/cpumask.h>
 #include <linux/cred.h>
 #include <linux/err.h>
@@ -73,15 +76,18 @@ static atomic_t bft_resizes = ATOMIC_INIT(0);
 static atomic_t bft_resize_errors = ATOMIC_INIT(0);
 
 /*
- * Whose memory the resize may borrow: root's.  Another user's process (a
+ * Whose memory the resize may borrow: root's, or that of a process with
+ * CAP_SYS_ADMIN (which may mark an exec).  Another user's process (a
  * thread or a tracer of it) could rewrite the text between the copy and
  * ftrace's read of it, and choose the size written with root's
- * credentials.
+ * credentials.  Only a process holding the same capabilities, or
+ * CAP_SYS_PTRACE, may trace one with CAP_SYS_ADMIN.
  */
 static bool bft_size_caller_trusted(void)
 {
-	return uid_eq(current_uid(), GLOBAL_ROOT_UID) &&
-	       uid_eq(current_euid(), GLOBAL_ROOT_UID);
+	return (uid_eq(current_uid(), GLOBAL_ROOT_UID) &&
+		uid_eq(current_euid(), GLOBAL_ROOT_UID)) ||
+	       has_capability_noaudit(current, CAP_SYS_ADMIN);
 }
 
 /*
@@ -272,9 +278,9 @@ fail:
  * Called before a session's first event, in the exec'ing process while it
  * still has its old mm; when a thread marks its next exec, and when the
  * users parameter comes to name another user than root, in the writer's
- * process.  Only the first call
- * after insmod does any work (or the next ones, after a failure).  Only
- * root's processes lend a page: an exec of another user's, of a kernel
+ * process.  Only the first call after insmod does any work (or the next
+ * ones, after a failure).  Only root's processes (and those with
+ * CAP_SYS_ADMIN) lend a page: an exec of another user's, of a kernel
  * thread, or from a traced mm leaves the buffers as they are.  Other
  * users' execs therefore never meet idle buffers: the module does not
  * shrink them while users= names anyone else, and grows them when it

@@ -20,6 +20,9 @@
  * Named to sort after the other tests: it unloads and reloads the module.
  */
 #define _GNU_SOURCE
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 
 #include "kselftest_harness.h"
@@ -179,6 +182,61 @@ TEST_F(idle, marking_an_exec_grows_them)
 	EXPECT_EQ(self->full_kb, tp_buffer_kb());
 	EXPECT_EQ(0, tp_stat("buffer_idle"));
 	ASSERT_EQ(0, tp_write_file(BFT_DEBUGFS "/trace_next_exec", "0"));
+}
+
+/*
+ * As uid @uid, keep of root's capabilities CAP_SYS_ADMIN (which marking
+ * takes) and CAP_DAC_OVERRIDE (which the debugfs file's mode takes), mark
+ * the next exec and exec loadinfo as it is.  Its session's pid, or -1.
+ */
+static pid_t mark_as_admin(uid_t uid)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { { 0 } };
+	char *argv[] = { "loadinfo", NULL }, *envp[] = { NULL };
+	pid_t pid = fork();
+	int status, null, fd;
+
+	if (pid == 0) {
+		null = open("/dev/null", O_RDWR);
+		dup2(null, 1);
+		if (prctl(PR_SET_KEEPCAPS, 1) || setgid(uid) || setuid(uid) ||
+		    syscall(SYS_capget, &h, d))
+			_exit(124);
+		d[0].effective = d[0].permitted &
+			((1U << CAP_SYS_ADMIN) | (1U << CAP_DAC_OVERRIDE));
+		/* Not root any more: without them the file is out of reach. */
+		fd = open(BFT_DEBUGFS "/trace_next_exec", O_WRONLY);
+		if (fd >= 0 || syscall(SYS_capset, &h, d) ||
+		    (fd = open(BFT_DEBUGFS "/trace_next_exec", O_WRONLY)) < 0 ||
+		    write(fd, "1", 1) != 1)
+			_exit(125);
+		execve("/selftests/progs/loadinfo", argv, envp);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || status)
+		return -1;
+	return pid;
+}
+
+/*
+ * Marking takes CAP_SYS_ADMIN, not uid 0: such a process lends its page
+ * too (only one with its capabilities may write its memory), so a
+ * non-root admin's marked exec meets grown buffers and is whole.
+ */
+TEST_F(idle, a_non_root_admins_mark_grows_them)
+{
+	pid_t pid;
+
+	ASSERT_EQ(0, tp_load_module(""));
+	ASSERT_EQ(1, tp_stat("buffer_idle"));
+	ASSERT_EQ(0, tp_clear());
+	pid = mark_as_admin(1000);
+	ASSERT_LT(0, pid);
+	EXPECT_EQ(self->full_kb, tp_buffer_kb());
+	EXPECT_EQ(0, tp_stat("buffer_idle"));
+	EXPECT_EQ(0, tp_stat("buffer_resize_errors"));
+	expect_whole_session(_metadata, pid);
 }
 
 TEST_F(idle, a_size_written_while_idle_is_kept)
