@@ -45,7 +45,7 @@ guest_script() {	# guest_script NAME
 guest_script bench
 guest_script bench-loss
 
-# rows_complete FILE: the four tables' 44 rows, each with a number in
+# rows_complete FILE: the four tables' 50 rows, each with a number in
 # its first figure column and none that awk could not compute, then the
 # four goals, each judged.
 rows_complete() {
@@ -54,7 +54,7 @@ rows_complete() {
 	/^\| / && !/^\| (anon write|warm ext4|exec of)/ {
 		rows++
 		if ($3 !~ /^ *[0-9.]+ *$/ || /nan|inf/) bad++
-	} END { exit !(rows == 44 && !bad && judged == 4) }' "$1"
+	} END { exit !(rows == 50 && !bad && judged == 4) }' "$1"
 }
 
 # loss_complete FILE: one row per capture and rate, each with figures.
