@@ -67,11 +67,13 @@ BFT_KSYM_NAME(ring_buffer_expanded);
  * @name: its name in kallsyms; NULL if the running kernel does not need it
  * @slot: where to store its address: the member of bft_ksyms of that name
  * @function: it is a function, which the loader calls through a pointer
+ * @optional: the module loads without it; its slot stays NULL
  */
 struct bft_ksym {
 	const char	*name;
 	void		*slot;
 	bool		function;
+	bool		optional;
 };
 
 #define BFT_KSYM_FUNCTION(sym, is_needed) \
@@ -80,6 +82,9 @@ struct bft_ksym {
 #define BFT_KSYM_VARIABLE(sym, is_needed) \
 	{ .name = (is_needed) ? bft_name_##sym : NULL, \
 	  .slot = &bft_ksyms.sym }
+#define BFT_KSYM_OPTIONAL(sym, is_needed) \
+	{ .name = (is_needed) ? bft_name_##sym : NULL, \
+	  .slot = &bft_ksyms.sym, .optional = true }
 
 static const struct bft_ksym bft_ksym_table[] = {
 	BFT_KSYM_FUNCTION(__x64_sys_arch_prctl, true),
@@ -92,7 +97,7 @@ static const struct bft_ksym bft_ksym_table[] = {
 	BFT_KSYM_VARIABLE(vdso_image_64, BFT_COMPAT_NEEDS_VDSO_ADDR),
 	BFT_KSYM_VARIABLE(va_align, BFT_COMPAT_NEEDS_VDSO_ADDR),
 	BFT_KSYM_VARIABLE(elf_format, true),
-	BFT_KSYM_VARIABLE(ring_buffer_expanded,
+	BFT_KSYM_OPTIONAL(ring_buffer_expanded,
 			  !BFT_COMPAT_INSTANCE_OWN_EXPANDED),
 };
 
@@ -181,6 +186,8 @@ int bft_resolve_ksyms(void)
 		if (!sym->name)
 			continue;
 		addr = bft_lookup(sym->name, sym->function);
+		if (!addr && sym->optional)
+			continue;
 		if (!addr) {
 			pr_err("cannot resolve symbol %s\n", sym->name);
 			return -ENOENT;

@@ -39,7 +39,8 @@ typedef long (*bft_syscall_t)(const struct pt_regs *regs);
  * @va_align: the align_va_addr= alignment of the vDSO (6.1 only)
  * @elf_format: binfmt_elf's struct linux_binfmt, for its core dumper
  * @ring_buffer_expanded: ftrace's one "expanded" flag (6.1 only), which
- *	a resize of the module's instance puts back (trace_size.c)
+ *	a resize of the module's instance puts back (trace_size.c); NULL if
+ *	the kernel has none (a 6.1.y with the flag per instance backported)
  */
 struct bft_ksyms {
 	bft_syscall_t __x64_sys_arch_prctl;

@@ -91,13 +91,12 @@ static bool bft_size_caller_trusted(void)
 }
 
 /*
- * Read (@len 0) or write the instance's file @name through a page of the
+ * Read (@len 0) or write the tracefs file @path through a page of the
  * current process.  @text holds what to write, or receives what was read.
  */
-static ssize_t bft_tracefs_io(const char *name, char *text, size_t size,
+static ssize_t bft_tracefs_io(const char *path, char *text, size_t size,
 			      size_t len)
 {
-	char path[64];
 	const struct cred *old;
 	unsigned long ubuf;
 	struct file *file;
@@ -107,7 +106,6 @@ static ssize_t bft_tracefs_io(const char *name, char *text, size_t size,
 	if (!current->mm || (current->flags & PF_KTHREAD) ||
 	    !bft_size_caller_trusted())
 		return -EPERM;
-	snprintf(path, sizeof(path), BFT_INSTANCE_DIR "%s", name);
 	old = override_creds(bft_size_cred);
 	file = file_open_root_mnt(bft_tracefs, path,
 				  len ? O_WRONLY : O_RDONLY, 0);
@@ -141,33 +139,55 @@ out_fput:
 	return n;
 }
 
-/* The size a CPU, in KiB; 0 if the file shows anything else. */
-static unsigned long bft_size_read(void)
+/* The size a CPU of @path, in KiB; 0 if the file shows anything else. */
+static unsigned long bft_size_read_of(const char *path)
 {
 	char text[64];
 	unsigned long kb;
 
-	if (bft_tracefs_io("buffer_size_kb", text, sizeof(text), 0) <= 0)
+	if (bft_tracefs_io(path, text, sizeof(text), 0) <= 0)
 		return 0;
 	/* "X" when CPUs differ; 6.1 may add " (expanded: N)". */
 	text[strcspn(text, "\n ")] = '\0';
 	return kstrtoul(text, 10, &kb) ? 0 : kb;
 }
 
+/* Our instance's size a CPU. */
+static unsigned long bft_size_read(void)
+{
+	return bft_size_read_of(BFT_INSTANCE_DIR "buffer_size_kb");
+}
+
+/* The top instance's size on one CPU: its boot size until it expands. */
+static unsigned long bft_top_size_read(void)
+{
+	char path[48];
+
+	snprintf(path, sizeof(path), "per_cpu/cpu%u/buffer_size_kb",
+		 cpumask_first(cpu_possible_mask));
+	return bft_size_read_of(path);
+}
+
 /*
  * The one resize there is.  Before 6.7, ftrace's global "expanded" flag
- * goes back to what it was: the resize was of our instance, not of the
- * top one, which stays due to expand at its first enabled event.
+ * goes back to false if it was: the resize was of our instance, and the
+ * top one is still due to expand at its first enabled event.  Unless the
+ * top instance changed size meanwhile: then somebody else expanded or
+ * resized it, and set the flag for good reason.
  */
 static int bft_size_write(unsigned long kb)
 {
 	bool *expanded = bft_ksyms.ring_buffer_expanded;
-	bool was_expanded = expanded && READ_ONCE(*expanded);
+	unsigned long top_kb = 0;
 	char text[24];
 	int len = scnprintf(text, sizeof(text), "%lu\n", kb);
-	ssize_t n = bft_tracefs_io("buffer_size_kb", text, sizeof(text), len);
+	ssize_t n;
 
-	if (expanded && !was_expanded)
+	if (expanded && !READ_ONCE(*expanded))
+		top_kb = bft_top_size_read();
+	n = bft_tracefs_io(BFT_INSTANCE_DIR "buffer_size_kb", text,
+			   sizeof(text), len);
+	if (top_kb && READ_ONCE(*expanded) && bft_top_size_read() == top_kb)
 		WRITE_ONCE(*expanded, false);
 	if (n < 0)
 		return n;
@@ -185,7 +205,7 @@ static int bft_size_write(unsigned long kb)
 static bool bft_instance_empty(void)
 {
 	static const char key[] = "entries: ";
-	char name[32], *text, *p;
+	char name[64], *text, *p;
 	bool empty = true;
 	int cpu;
 
@@ -193,7 +213,8 @@ static bool bft_instance_empty(void)
 	if (!text)
 		return false;
 	for_each_possible_cpu(cpu) {
-		snprintf(name, sizeof(name), "per_cpu/cpu%d/stats", cpu);
+		snprintf(name, sizeof(name), BFT_INSTANCE_DIR "per_cpu/cpu%d/stats",
+			 cpu);
 		if (bft_tracefs_io(name, text, PAGE_SIZE, 0) <= 0) {
 			empty = false;
 			break;
@@ -246,6 +267,11 @@ void bft_trace_size_init(void)
 	/* Other users' execs could not grow the buffers back. */
 	if (!idle_buffer_kb || bft_users_others())
 		return;
+	if (!BFT_COMPAT_INSTANCE_OWN_EXPANDED &&
+	    !bft_ksyms.ring_buffer_expanded) {
+		pr_info("no ring_buffer_expanded in this kernel: the trace buffers keep ftrace's size\n");
+		return;
+	}
 	/* Built in, never a module: there is no reference to put. */
 	type = get_fs_type("tracefs");
 	if (!type) {
