@@ -15,8 +15,11 @@
  *
  * Sorts before test_trace and test_tracefs, which resize instances and
  * enable events of the top instance: until they run, nothing in the test
- * VM has touched the top instance (the fixture checks it).  Reloads the
- * module, as test_module does, to count its resizes from insmod.
+ * VM has touched the top instance (the fixture checks it).  So it needs
+ * a fresh boot, and the first test before the second: a second run in the
+ * same boot fails at the fixture, as it should (the flag is set by then,
+ * and nothing but a reboot clears it).  Reloads the module, as
+ * test_module does, to count its resizes from insmod.
  */
 #define _GNU_SOURCE
 #include "kselftest_harness.h"

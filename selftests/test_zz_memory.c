@@ -21,6 +21,7 @@
  */
 #define _GNU_SOURCE
 #include <linux/capability.h>
+#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
@@ -113,7 +114,7 @@ TEST_F(idle, insmod_shrinks_the_instance)
 	EXPECT_EQ(1, tp_stat("buffer_resizes"));
 	EXPECT_EQ(IDLE_KB, tp_buffer_kb());
 	EXPECT_EQ(IDLE_KB * get_nprocs_conf(),
-		  tp_read_number(INSTANCE "/buffer_total_size_kb"));
+		  tp_read_kb(INSTANCE "/buffer_total_size_kb"));
 	EXPECT_EQ(0, tp_stat("buffer_resize_errors"));
 	top = tp_read_file(TOP_SIZE, NULL);
 	ASSERT_NE(NULL, top);
@@ -200,7 +201,8 @@ static pid_t mark_as_admin(uid_t uid)
 	if (pid == 0) {
 		null = open("/dev/null", O_RDWR);
 		dup2(null, 1);
-		if (prctl(PR_SET_KEEPCAPS, 1) || setgid(uid) || setuid(uid) ||
+		if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(0, NULL) ||
+		    setgid(uid) || setuid(uid) ||
 		    syscall(SYS_capget, &h, d))
 			_exit(124);
 		d[0].effective = d[0].permitted &

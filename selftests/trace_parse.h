@@ -881,13 +881,14 @@ static inline long long tp_read_number(const char *path)
 }
 
 /*
- * The buffer_size_kb file: "N", or on 6.1 "N (expanded: M)" until the top
- * tracefs instance has been expanded (a global flag there); N is the size
- * of our instance's buffers either way.  -1 if it is neither.
+ * A buffer size file of ftrace's (buffer_size_kb, buffer_total_size_kb):
+ * "N", or "N (expanded: M)" until the top tracefs instance has been
+ * expanded (a global flag on 6.1, the instance's own on 6.12); N is the
+ * size either way.  -1 if it is neither.
  */
-static inline long long tp_buffer_kb(void)
+static inline long long tp_read_kb(const char *path)
 {
-	char *text = tp_read_file(BFT_DEBUGFS "/buffer_size_kb", NULL), *end;
+	char *text = tp_read_file(path, NULL), *end;
 	long long v, expanded;
 
 	if (!text)
@@ -903,6 +904,12 @@ static inline long long tp_buffer_kb(void)
 		v = -1;
 	free(text);
 	return v;
+}
+
+/* Our instance's buffer_size_kb: the size of each CPU's buffer. */
+static inline long long tp_buffer_kb(void)
+{
+	return tp_read_kb(BFT_DEBUGFS "/buffer_size_kb");
 }
 
 /* Wrap the ELF @src into @dst with @label and @flags.  0 or -errno. */
