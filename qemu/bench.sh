@@ -347,7 +347,7 @@ exec_why() {
 	nl_d=$(awk -v a="$(get dynamic-ring-nl)" -v b="$(get dynamic-nomod)" 'BEGIN { printf "%.3f", a / b }')
 	echo "dynamic hello over stock: armed probes $(usec dynamic-armed-ring dynamic-nomod) µs," \
 	     "our loader $(usec dynamic-ring-none dynamic-armed-ring)," \
-	     "its ~62 load-step events $(usec dynamic-ring dynamic-ring-nl)," \
+	     "its load-step events $(usec dynamic-ring dynamic-ring-nl)," \
 	     "its fault records and memory-map events $(usec dynamic-ring dynamic-ring-nf);" \
 	     "with no load-step event at all it would still be at $nl_s× (static), $nl_d× (dynamic)"
 }
