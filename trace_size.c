@@ -8,8 +8,8 @@
  * a CPU (7 KiB after ftrace's rounding), and the first traced exec of
  * root's grows it back to the size ftrace gave, before its first event
  * (so do marking an exec, which takes CAP_SYS_ADMIN, and naming another
- * user in users=).  A size that
- * somebody else wrote while the buffers were idle is theirs, and kept.
+ * user in users=).  A size that somebody else wrote while the buffers
+ * were idle is theirs, and kept.
  * The buffers never shrink again by themselves: a finished trace stays
  * until it is read.  Nor at insmod, when the instance (kept by a reader
  * across rmmod) still holds events.
@@ -22,12 +22,12 @@
  * ->read() and ->write() copy from user memory: the text goes through a
  * page mapped for the call in the calling process, always one of root's
  * or of CAP_SYS_ADMIN's (see bft_size_caller_trusted()): the loading
- * one, the marking one, the exec'ing one before
- * its old image is replaced, or the one that sets the users parameter.
+ * one, the marking one, the exec'ing one before its old image is
+ * replaced, or the one that sets the users parameter.
  *
  * Before 6.7 ftrace keeps one "expanded" flag for all instances (see
  * compat.h), and any resize sets it: the top instance's boot-size buffers
- * (one page a CPU until somebody first enables an event there) would then
+ * (7 KiB a CPU until somebody first enables an event there) would then
  * never grow.  There each resize of the module's puts the flag back as it
  * found it, which is what later kernels' flag per instance amounts to.
  */
