@@ -5,7 +5,7 @@
  *
  * The module shrinks its instance at insmod and grows it back at the
  * first traced exec (trace_size.c).  ftrace's top instance keeps its boot
- * size, one page a CPU, until something enables an event there; then it
+ * size, 7 KiB a CPU, until something enables an event there; then it
  * expands to ftrace's default.  Until then its buffer_size_kb reads
  * "N (expanded: M)".  On 6.12 each instance has its own "expanded" flag;
  * on 6.1 the flag is global and every resize sets it, and the module puts
