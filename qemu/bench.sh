@@ -333,11 +333,11 @@ goals() {
 	echo "| idle footprint < 512 KiB | $mem KiB: buffers $idle_kb KiB ($(nproc) CPU), module $mod_kb KiB | $(verdict "$mem" "<" 512) | |"
 }
 
-# usec KEY [MINUS-KEY]: µs an exec of KEY's row, or over MINUS-KEY's.
+# usec KEY BASE-KEY: µs an exec of KEY's row takes over BASE-KEY's.
 usec() {
 	awk -v a="$(get "$1")" -v an="$(getf "$1")" \
-	    -v b="$(get "${2:-none}")" -v bn="$(getf "${2:-none}")" \
-	    'BEGIN { printf "%+.1f", a / an / 1000 - (bn ? b / bn / 1000 : 0) }'
+	    -v b="$(get "$2")" -v bn="$(getf "$2")" \
+	    'BEGIN { printf "%+.1f", (a / an - b / bn) / 1000 }'
 }
 
 # Where the dynamic hello's traced exec goes over stock, from the part
